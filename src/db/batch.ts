@@ -1,0 +1,77 @@
+import DataLoader from 'dataloader';
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { Page } from '../graphql/pagination';
+
+/** A DataLoader that fetches entities by primary key in one statement, answering in key order. */
+export function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = (await em.find(entity, { id: { $in: [...ids] } } as never)) as T[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Groups rows by a key, answering in the order of `keys` (empty list where none). */
+export function groupInKeyOrder<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+export interface ChildPage<T> {
+  rows: T[];
+  totalCount: number;
+}
+
+/**
+ * One page of children for many parents in one statement: children ordered by
+ * id (uuidv7, so creation order), `page.first + 1` per parent (the extra row
+ * tells whether there is a next page), with each parent's total count.
+ */
+export async function loadChildPages<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  parentColumn: string,
+  parentIds: readonly string[],
+  page: Page,
+  filter: (qb: Knex.QueryBuilder) => void = () => undefined,
+): Promise<ChildPage<T>[]> {
+  const knex = em.getKnex();
+  const meta = em.getMetadata().get((entity as { name: string }).name);
+  const inner = knex(meta.tableName)
+    .select('*', knex.raw('count(*) over (partition by ??)::int as "__total"', [parentColumn]))
+    .whereIn(parentColumn, [...parentIds]);
+  filter(inner);
+  const ranked = knex
+    .select('*', knex.raw('row_number() over (partition by ?? order by "id") as "__rn"', [parentColumn]))
+    .from(inner.as('x'));
+  if (page.after) ranked.where('id', '>', String(page.after[0]));
+  const query = knex.select('*').from(ranked.as('y')).where('__rn', '<=', page.first + 1).orderBy([parentColumn, 'id']);
+
+  const raw = (await em.execute(query)) as Record<string, unknown>[];
+  const totals = new Map<string, number>();
+  const entities = raw.map((row) => {
+    totals.set(String(row[parentColumn]), Number(row.__total));
+    const { __total, __rn, ...columns } = row;
+    return { parent: String(row[parentColumn]), entity: em.map(entity, columns as never) as T };
+  });
+
+  // A parent whose page after the cursor is empty still needs its total.
+  const missing = page.after ? parentIds.filter((id) => !totals.has(id)) : [];
+  if (missing.length) {
+    const countQuery = knex(meta.tableName).select(parentColumn).count({ n: '*' }).whereIn(parentColumn, missing).groupBy(parentColumn);
+    filter(countQuery);
+    for (const row of (await em.execute(countQuery)) as Record<string, unknown>[]) {
+      totals.set(String(row[parentColumn]), Number(row.n));
+    }
+  }
+
+  const grouped = groupInKeyOrder(parentIds, entities, (e) => e.parent);
+  return parentIds.map((id, i) => ({ rows: grouped[i].map((e) => e.entity), totalCount: totals.get(id) ?? 0 }));
+}

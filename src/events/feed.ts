@@ -1,0 +1,128 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger';
+import type { EventBus, EventNotice } from './bus';
+import { Event } from './event.entity';
+
+/** Receives a patient's new events in sequence order. */
+export interface FeedSubscriber {
+  /** `members`: provider ids on the patient's care team, read from the database right after the events. */
+  push(events: readonly Event[], members: ReadonlySet<string>): void;
+  /** Events may have been missed (listener reconnected): catch up from the table. */
+  resync(): void;
+}
+
+const FETCH_BATCH = 500;
+
+/**
+ * This instance's view of the event stream. On each notice it reads the new
+ * events of that patient from the table once and hands them to every local
+ * subscriber of that patient (and to the all-patients subscribers), so one
+ * change costs one query however many dashboards watch it.
+ */
+export class EventFeed {
+  private readonly byPatient = new Map<string, Set<FeedSubscriber>>();
+  private readonly everyPatient = new Set<FeedSubscriber>();
+  private readonly lastFetched = new Map<string, number>();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): Promise<void> {
+    return this.bus.start((notice) => this.onNotice(notice), () => this.onResync());
+  }
+
+  stop(): Promise<void> {
+    return this.bus.stop();
+  }
+
+  /** Subscribes to one patient's events; returns the unsubscribe function. */
+  subscribePatient(patientId: string, subscriber: FeedSubscriber): () => void {
+    let set = this.byPatient.get(patientId);
+    if (!set) this.byPatient.set(patientId, (set = new Set()));
+    set.add(subscriber);
+    return () => {
+      set!.delete(subscriber);
+      if (set!.size === 0) this.byPatient.delete(patientId);
+      this.forget(patientId);
+    };
+  }
+
+  /** Subscribes to every patient's events (the subscriber filters). */
+  subscribeAll(subscriber: FeedSubscriber): () => void {
+    this.everyPatient.add(subscriber);
+    return () => {
+      this.everyPatient.delete(subscriber);
+      if (this.everyPatient.size === 0) [...this.lastFetched.keys()].forEach((id) => this.forget(id));
+    };
+  }
+
+  /** Number of local subscriptions (for metrics and tests). */
+  get size(): number {
+    let n = this.everyPatient.size;
+    for (const set of this.byPatient.values()) n += set.size;
+    return n;
+  }
+
+  private forget(patientId: string) {
+    if (!this.byPatient.has(patientId) && this.everyPatient.size === 0) this.lastFetched.delete(patientId);
+  }
+
+  private onNotice({ patientId, first }: EventNotice) {
+    if (!this.byPatient.has(patientId) && this.everyPatient.size === 0) return;
+    if (!this.lastFetched.has(patientId)) this.lastFetched.set(patientId, first - 1);
+    this.fetchSerially(patientId);
+  }
+
+  private onResync() {
+    for (const patientId of this.byPatient.keys()) this.fetchSerially(patientId);
+    for (const subscriber of this.everyPatient) subscriber.resync();
+    for (const set of this.byPatient.values()) set.forEach((s) => s.resync());
+  }
+
+  /** One fetch at a time per patient, so deliveries stay in sequence order. */
+  private fetchSerially(patientId: string) {
+    const previous = this.queues.get(patientId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.fetchAndDeliver(patientId))
+      .catch((err) => {
+        this.logger.error({ err, patientId }, 'event fan-out failed; subscribers will catch up from the table');
+        this.byPatient.get(patientId)?.forEach((s) => s.resync());
+      })
+      .finally(() => {
+        if (this.queues.get(patientId) === next) this.queues.delete(patientId);
+      });
+    this.queues.set(patientId, next);
+  }
+
+  private async fetchAndDeliver(patientId: string) {
+    for (;;) {
+      const after = this.lastFetched.get(patientId);
+      if (after === undefined) return; // nobody listens any more
+      const events = await this.em.fork().find(
+        Event,
+        { patient: patientId, sequence: { $gt: after } },
+        { orderBy: { sequence: 'asc' }, limit: FETCH_BATCH },
+      );
+      if (!events.length) return;
+      this.lastFetched.set(patientId, events.at(-1)!.sequence);
+      // Access is re-checked for every delivery: one read of the team serves every subscriber.
+      const members = await activeMembers(this.em, patientId);
+      this.byPatient.get(patientId)?.forEach((s) => s.push(events, members));
+      this.everyPatient.forEach((s) => s.push(events, members));
+      if (events.length < FETCH_BATCH) return;
+    }
+  }
+}
+
+/** Provider ids of the patient's active care-team members, fresh from the database. */
+export async function activeMembers(em: EntityManager, patientId: string): Promise<Set<string>> {
+  const rows = await em.getConnection().execute<{ provider_id: string }[]>(
+    'select provider_id from care_team_member where patient_id = ? and ended_at is null',
+    [patientId],
+  );
+  return new Set(rows.map((r) => r.provider_id));
+}

@@ -1,0 +1,206 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { access } from '../auth/access';
+import type { Context } from '../graphql/context';
+import { Task } from '../modules/tasks/task.entity';
+import { Event } from './event.entity';
+import { activeMembers, type EventFeed, type FeedSubscriber } from './feed';
+
+/** How many undelivered events a slow subscriber may hold before it re-reads from the table instead. */
+const MAX_BUFFERED = 1000;
+const REPLAY_BATCH = 500;
+
+/** Marks the end of a subscription whose viewer lost access; the resolver turns it into FORBIDDEN. */
+export const ACCESS_ENDED = Symbol('access ended');
+export type LiveItem = Event | typeof ACCESS_ENDED;
+
+/** An event with the patient's care team as the database showed it when the event was read. */
+interface Delivery {
+  event: Event;
+  members: ReadonlySet<string>;
+}
+
+/**
+ * A subscriber's inbox. Bounded: past MAX_BUFFERED it drops what it holds and
+ * flags `overflow`, and the stream catches up from the events table, so a
+ * slow dashboard costs memory for a while, never other dashboards' latency.
+ */
+class Inbox implements FeedSubscriber {
+  private items: Delivery[] = [];
+  private overflow = false;
+  private wake: (() => void) | null = null;
+
+  push(events: readonly Event[], members: ReadonlySet<string>) {
+    if (this.items.length + events.length > MAX_BUFFERED) this.resync();
+    else for (const event of events) this.items.push({ event, members });
+    this.wake?.();
+  }
+
+  resync() {
+    this.items = [];
+    this.overflow = true;
+    this.wake?.();
+  }
+
+  /** Waits for news; returns what is buffered and whether some was dropped. */
+  async take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
+    while (!this.items.length && !this.overflow && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      this.wake = null;
+    }
+    const taken = { deliveries: this.items, overflow: this.overflow };
+    this.items = [];
+    this.overflow = false;
+    return taken;
+  }
+}
+
+/** A patient's events after `after` (and before `before`), from the table, each batch with the team as of its reading. */
+async function* readFromTable(em: EntityManager, patientId: string, after: number, before = Infinity): AsyncGenerator<Delivery> {
+  for (;;) {
+    const fork = em.fork();
+    const events = await fork.find(
+      Event,
+      { patient: patientId, sequence: { $gt: after, ...(before < Infinity ? { $lt: before } : {}) } },
+      { orderBy: { sequence: 'asc' }, limit: REPLAY_BATCH },
+    );
+    if (!events.length) return;
+    const members = await activeMembers(fork, patientId);
+    for (const event of events) yield { event, members };
+    if (events.length < REPLAY_BATCH) return;
+    after = events.at(-1)!.sequence;
+  }
+}
+
+/** Wraps a stream so that `return()` (client unsubscribed, socket closed) also wakes a waiting inbox. */
+function abortable(run: (signal: AbortSignal) => AsyncGenerator<LiveItem>): AsyncGenerator<LiveItem> {
+  const abort = new AbortController();
+  const generator = run(abort.signal);
+  const close = generator.return.bind(generator);
+  generator.return = (value) => {
+    abort.abort();
+    return close(value);
+  };
+  return generator;
+}
+
+/**
+ * `patientEvents(patientId, afterSequence)`: every stored event after
+ * `afterSequence`, then live ones, each exactly once and in order. Listening
+ * starts before the replay and every event is taken by sequence (gaps are
+ * filled from the table), so the switch-over has no gap and no duplicate.
+ * Access is re-checked for every event against the care team read with it;
+ * once the viewer is off the team the stream yields ACCESS_ENDED and ends.
+ */
+export async function patientEventStream(
+  ctx: Context,
+  feed: EventFeed,
+  patientId: string,
+  afterSequence: number | null | undefined,
+): Promise<AsyncGenerator<LiveItem>> {
+  await access.assertCanSeePatient(ctx, patientId);
+  await ctx.audit.flushReads(ctx.em.fork()); // one READ record for the subscription
+  const viewer = ctx.viewer.providerId!;
+  const inbox = new Inbox();
+  const unsubscribe = feed.subscribePatient(patientId, inbox);
+  let next = afterSequence ?? null;
+  if (next === null) {
+    const [row] = await ctx.em.getConnection().execute('select last_event_sequence from patient where id = ?', [patientId]);
+    next = Number(row.last_event_sequence);
+  }
+  let last = next;
+
+  return abortable(async function* stream(signal) {
+    /** Yields the delivery (after any events missing before it); false once access has ended. */
+    async function* deliver({ event, members }: Delivery): AsyncGenerator<LiveItem, boolean> {
+      if (event.sequence <= last) return true;
+      if (event.sequence > last + 1) {
+        for await (const missed of readFromTable(ctx.em, patientId, last, event.sequence)) {
+          if (!(yield* deliver(missed))) return false;
+        }
+      }
+      if (!members.has(viewer)) {
+        yield ACCESS_ENDED;
+        return false;
+      }
+      last = event.sequence;
+      yield event;
+      return true;
+    }
+    try {
+      for await (const delivery of readFromTable(ctx.em, patientId, last)) {
+        if (!(yield* deliver(delivery))) return;
+      }
+      while (!signal.aborted) {
+        const { deliveries, overflow } = await inbox.take(signal);
+        const batch = overflow ? readFromTable(ctx.em, patientId, last) : deliveries;
+        for await (const delivery of batch) {
+          if (!(yield* deliver(delivery))) return;
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+/**
+ * `myTaskEvents`: events of tasks assigned to the caller (including the one
+ * that took a task away from them), on patients whose team they are on at
+ * the time of the event.
+ */
+export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<AsyncGenerator<LiveItem>> {
+  const viewer = access.requireProvider(ctx);
+  const inbox = new Inbox();
+  const unsubscribe = feed.subscribeAll(inbox);
+  const rows = await ctx.em.getConnection().execute<{ id: string; last_event_sequence: number }[]>(
+    `select p.id, p.last_event_sequence from patient p
+       join care_team_member m on m.patient_id = p.id and m.provider_id = ? and m.ended_at is null`,
+    [viewer],
+  );
+  /** Last sequence considered, per patient whose team the caller is on. */
+  const last = new Map(rows.map((r) => [r.id, Number(r.last_event_sequence)]));
+
+  async function isMine(event: Event): Promise<boolean> {
+    if (!event.task) return false;
+    if ((event.changes as { assigneeId?: { from?: string } } | null)?.assigneeId?.from === viewer) return true;
+    const task = await ctx.em.fork().findOne(Task, event.task.id, { fields: ['assignee'] });
+    return task?.assignee?.id === viewer;
+  }
+
+  return abortable(async function* stream(signal) {
+    async function* consider({ event, members }: Delivery): AsyncGenerator<LiveItem> {
+      const patientId = event.patient.id;
+      if (!members.has(viewer)) {
+        last.delete(patientId);
+        return;
+      }
+      const seen = last.get(patientId) ?? event.sequence - 1; // newly on the team: start here
+      if (event.sequence <= seen) return;
+      if (event.sequence > seen + 1) {
+        for await (const missed of readFromTable(ctx.em, patientId, seen, event.sequence)) yield* consider(missed);
+      }
+      last.set(patientId, event.sequence);
+      if (await isMine(event)) {
+        ctx.audit.read(patientId);
+        await ctx.audit.flushReads(ctx.em.fork());
+        yield event;
+      }
+    }
+    try {
+      while (!signal.aborted) {
+        const { deliveries, overflow } = await inbox.take(signal);
+        if (overflow) {
+          for (const [patientId, seen] of [...last]) {
+            for await (const delivery of readFromTable(ctx.em, patientId, seen)) yield* consider(delivery);
+          }
+        }
+        for (const delivery of deliveries) yield* consider(delivery);
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}

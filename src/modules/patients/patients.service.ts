@@ -1,0 +1,149 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { access } from '../../auth/access';
+import { byIdLoader } from '../../db/batch';
+import { EventType } from '../../events/event.entity';
+import { writeNewPatient, writePatient } from '../../events/recorder';
+import type { Context } from '../../graphql/context';
+import { assertVersion, badInput, notFound } from '../../graphql/errors';
+import { expectId } from '../../graphql/ids';
+import { toConnection, toPage, type PageArgs } from '../../graphql/pagination';
+import { Patient } from './patient.entity';
+import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
+
+export function patientLoaders(em: EntityManager, viewerProviderId: string | null) {
+  return {
+    patientById: byIdLoader(em, Patient),
+    /** patientId → is the viewer an active member of its care team. The heart of every access check. */
+    viewerIsMember: new DataLoader<string, boolean>(async (patientIds) => {
+      if (!viewerProviderId) return patientIds.map(() => false);
+      const rows = await em.execute<{ patient_id: string }[]>(
+        em.getKnex()('care_team_member').select('patient_id')
+          .where('provider_id', viewerProviderId).whereNull('ended_at').whereIn('patient_id', [...patientIds]),
+      );
+      const members = new Set(rows.map((r) => r.patient_id));
+      return patientIds.map((id) => members.has(id));
+    }),
+  };
+}
+
+const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+/** `YYYY-MM-DD` of a parsed `Date` scalar, refusing dates no living patient can have. */
+export function toBirthDate(value: Date, field: string): string {
+  const date = value.toISOString().slice(0, 10);
+  const today = new Date().toISOString().slice(0, 10);
+  if (date < EARLIEST_BIRTH_DATE || date > today) {
+    throw badInput(field, `${field} must be between ${EARLIEST_BIRTH_DATE} and today`);
+  }
+  return date;
+}
+
+function recordFields(input: CreatePatientInput | UpdatePatientInput): Partial<Patient> {
+  const fields: Partial<Patient> = {};
+  if (input.preferredLanguage !== undefined) fields.preferredLanguage = input.preferredLanguage?.trim() || null;
+  if (input.history !== undefined) fields.history = input.history ?? null;
+  if (input.preferences != null) fields.preferences = input.preferences.map((p) => p.trim()).filter(Boolean);
+  if (input.personalGoals != null) fields.personalGoals = input.personalGoals.map((p) => p.trim()).filter(Boolean);
+  if (input.supportNetwork != null) fields.supportNetwork = input.supportNetwork.map((c) => ({ ...c, phone: c.phone ?? null, email: c.email ?? null }));
+  if (input.allergies != null) fields.allergies = input.allergies.map((a) => ({ ...a, reaction: a.reaction ?? null }));
+  if (input.conditions != null) fields.conditions = input.conditions.map((c) => ({ ...c, code: c.code ?? null, since: c.since ?? null }));
+  if (input.medications != null) fields.medications = input.medications.map((m) => ({ ...m, dose: m.dose ?? null, frequency: m.frequency ?? null }));
+  return fields;
+}
+
+export const patients = {
+  /** The patient's record, for its care team (and for ADMIN, who manages it). */
+  async get(ctx: Context, id: string): Promise<Patient> {
+    const patient = await ctx.loaders.patientById.load(expectId('Patient', id, 'id'));
+    if (!patient) throw notFound('Patient', id);
+    await access.assertCanSeePatientRecord(ctx, patient.id);
+    return patient;
+  },
+
+  /**
+   * The viewer's patients (ADMIN: every patient), by name, optionally searched;
+   * with `ofProviderId`, only those on whose team that provider is active too.
+   */
+  async list(ctx: Context, args: PatientsArgs, ofProviderId?: string) {
+    const page = toPage(args, 2);
+    const knex = ctx.em.getKnex();
+    const inner = knex('patient as p').select('p.*', knex.raw('count(*) over ()::int as "__total"'));
+    if (!ctx.viewer.isAdmin) {
+      inner.join('care_team_member as m', 'm.patient_id', 'p.id')
+        .where('m.provider_id', ctx.viewer.providerId ?? '').whereNull('m.ended_at');
+    }
+    if (ofProviderId) {
+      inner.join('care_team_member as o', 'o.patient_id', 'p.id').where('o.provider_id', ofProviderId).whereNull('o.ended_at');
+    }
+    const search = args.search?.trim();
+    if (search) {
+      const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      inner.where((q) => q.whereILike('p.name', pattern).orWhere('p.mrn', search));
+    }
+    const query = knex.select('*').from(inner.as('x')).orderBy([{ column: 'name' }, { column: 'id' }]).limit(page.first + 1);
+    if (page.after) query.whereRaw('("name", "id") > (?, ?)', page.after as string[]);
+
+    const rows = await ctx.em.execute<Record<string, unknown>[]>(query);
+    const totalCount = rows.length ? Number(rows[0].__total) : await patients.count(ctx, inner.clone());
+    const list = rows.map(({ __total, ...columns }) => ctx.em.map(Patient, columns));
+    for (const patient of list) {
+      ctx.loaders.patientById.prime(patient.id, patient);
+      if (!ctx.viewer.isAdmin) ctx.loaders.viewerIsMember.prime(patient.id, true);
+      ctx.audit.read(patient.id);
+    }
+    return toConnection(list, page.first, totalCount, (p) => [p.name, p.id]);
+  },
+
+  /** Total for a page past the last row: the same filter, counted. */
+  async count(ctx: Context, filtered: ReturnType<ReturnType<EntityManager['getKnex']>>): Promise<number> {
+    const [row] = await ctx.em.execute<{ n: number }[]>(
+      ctx.em.getKnex().count({ n: '*' }).from(filtered.clearSelect().select('p.id').as('c')),
+    );
+    return Number(row?.n ?? 0);
+  },
+
+  async create(ctx: Context, input: CreatePatientInput): Promise<Patient> {
+    access.assertAdmin(ctx);
+    const org = await ctx.loaders.organizationById.load(expectId('Organization', input.organizationId, 'organizationId'));
+    if (!org) throw notFound('Organization', input.organizationId);
+    const mrn = input.mrn.trim();
+    if (await ctx.em.count(Patient, { organization: org, mrn })) {
+      throw badInput('mrn', 'A patient with this MRN already exists in the organization');
+    }
+    const patient = ctx.em.create(Patient, {
+      organization: org,
+      mrn,
+      name: input.name.trim(),
+      birthDate: toBirthDate(input.birthDate, 'birthDate'),
+      ...recordFields(input),
+    });
+    return writeNewPatient(ctx, patient, async (write) => {
+      write.event({ type: EventType.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
+      return patient;
+    });
+  },
+
+  /** Team members keep the record current: allergies, medications, preferences … */
+  async update(ctx: Context, input: UpdatePatientInput): Promise<Patient> {
+    const id = expectId('Patient', input.id, 'id');
+    await access.assertMember(ctx, id);
+    return writePatient(ctx, id, async (write) => {
+      const patient = await write.em.findOneOrFail(Patient, id, { refresh: true });
+      assertVersion(patient, input.expectedVersion, 'Patient');
+      const fields = recordFields(input);
+      if (input.name != null) fields.name = input.name.trim();
+      const changed = Object.keys(fields).filter(
+        (key) => JSON.stringify(fields[key as keyof Patient]) !== JSON.stringify(patient[key as keyof Patient]),
+      );
+      if (!changed.length) return patient;
+      write.em.assign(patient, fields);
+      write.event({
+        type: EventType.PATIENT_UPDATED,
+        summary: `Patient record updated: ${changed.join(', ')}`,
+        changes: { fields: changed },
+      });
+      return patient;
+    });
+  },
+};

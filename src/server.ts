@@ -1,0 +1,174 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { PgNotifyBus } from './events/bus';
+import { EventFeed } from './events/feed';
+import type { Orm } from './db/orm';
+import { authenticate } from './auth/authenticate';
+import type { TokenVerifier } from './auth/tokens';
+import type { Viewer } from './auth/viewer';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createContext, type Context } from './graphql/context';
+import { ErrorCode, formatError } from './graphql/errors';
+import { buildHubSchema } from './graphql/schema';
+
+export interface HubServer {
+  httpServer: http.Server;
+  /** `http://host:port/graphql` once listening. */
+  url: string;
+  /** This instance's live event feed (one LISTEN connection). */
+  feed: EventFeed;
+  /** Drains HTTP and WebSocket connections and stops listening; the database is the caller's to close. */
+  close(): Promise<void>;
+}
+
+type SocketState = {
+  viewer?: Viewer;
+  /** Ids of this connection's running subscriptions. */
+  subscriptions: Set<string>;
+};
+
+export interface ServerDeps {
+  config: Config;
+  orm: Orm;
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
+/** Writes the audit trail of reads once the operation is done, and names it after the operation. */
+function auditPlugin(orm: Orm, logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation, operationName }) {
+          if (!operation) return;
+          const fields = operation.selectionSet.selections.map((s) => ('name' in s && s.name ? s.name.value : '?'));
+          contextValue.audit.operation = `${operation.operation} ${operationName ?? fields.join(',')}`;
+        },
+        async willSendResponse({ contextValue }) {
+          try {
+            await contextValue.audit.flushReads(orm.em.fork());
+          } catch (err) {
+            logger.error({ err, requestId: contextValue.requestId }, 'audit write failed');
+            throw err;
+          }
+        },
+      };
+    },
+  };
+}
+
+/** HTTP + Apollo + graphql-ws on one port, path /graphql; GET /healthz checks the database. */
+export async function createServer({ config, orm, verifier, logger }: ServerDeps): Promise<HubServer> {
+  const schema = buildHubSchema();
+  const app = express();
+  const httpServer = http.createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+
+  const feed = new EventFeed(orm.em, new PgNotifyBus(orm.config.get('clientUrl')!, logger), logger);
+  await feed.start();
+
+  const connectionsPerProvider = new Map<string, number>();
+  const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
+  const wsCleanup = useServer<{ authorization?: string }, SocketState>(
+    {
+      schema,
+      // Refused handshakes close with graphql-ws's 4403 Forbidden.
+      onConnect: async (ctx) => {
+        ctx.extra.subscriptions = new Set();
+        try {
+          ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em.fork());
+        } catch {
+          return false;
+        }
+        const key = ctx.extra.viewer.sub;
+        const open = connectionsPerProvider.get(key) ?? 0;
+        if (open >= config.ws.maxConnectionsPerProvider) return false;
+        connectionsPerProvider.set(key, open + 1);
+        return true;
+      },
+      onClose: (ctx) => {
+        const key = ctx.extra.viewer?.sub;
+        if (key === undefined || !ctx.acknowledged) return;
+        const open = (connectionsPerProvider.get(key) ?? 1) - 1;
+        if (open > 0) connectionsPerProvider.set(key, open);
+        else connectionsPerProvider.delete(key);
+      },
+      onSubscribe: (ctx, id) => {
+        if (ctx.extra.subscriptions!.size >= config.ws.maxSubscriptionsPerConnection) {
+          return limitReached(`At most ${config.ws.maxSubscriptionsPerConnection} subscriptions per connection`);
+        }
+        ctx.extra.subscriptions!.add(id);
+      },
+      onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
+      onError: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
+      context: (ctx) => createContext(orm, ctx.extra.viewer!, crypto.randomUUID(), feed),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    // src/index.ts owns shutdown: drain HTTP + WebSocket, then the database, in that order.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: config.isDevelopment,
+    formatError: (formatted, err) =>
+      formatError(formatted, err, {
+        exposeInternals: config.isDevelopment,
+        onUnexpected: (cause) => logger.error({ err: cause }, 'unexpected error'),
+      }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No Apollo Studio here: no per-resolver timing traces for gateways.
+      ApolloServerPluginInlineTraceDisabled(),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      auditPlugin(orm, logger),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok', database: 'up' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'down' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.header('x-request-id') ?? crypto.randomUUID();
+        const viewer = await authenticate(req.header('authorization'), verifier, orm.em.fork());
+        return createContext(orm, viewer, requestId, feed);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+
+  return {
+    httpServer,
+    url: `http://${host}:${port}/graphql`,
+    feed,
+    async close() {
+      await apollo.stop();
+      await feed.stop();
+    },
+  };
+}
