@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MeDocument } from './__generated__/graphql';
+import { printHubSchema, printHubSubgraphSdl } from '../src/graphql/schema';
+import { PROJECT_ROOT } from '../src/config';
+import { signToken } from '../src/auth/tokens';
+import { startTestHub, type TestHub } from './support/hub';
+import { world, type World } from './support/factories';
+
+let hub: TestHub;
+let w: World;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  w = await world(hub);
+});
+afterAll(() => hub.close());
+
+describe('the running hub', () => {
+  it('reports the database as reachable on GET /healthz, without a token', async () => {
+    const response = await fetch(hub.url.replace(/graphql$/, 'healthz'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  it('answers `me` with the provider the token belongs to', async () => {
+    const doctor = await w.provider({ name: 'Dr. Test House' });
+    const result = await hub.gql(MeDocument, {}, await w.token(doctor));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.me).toMatchObject({ id: doctor.id, name: 'Dr. Test House', discipline: 'PHYSICIAN', organization: { id: w.org.id } });
+  });
+
+  it('refuses a request without a token with UNAUTHENTICATED and HTTP 401', async () => {
+    const response = await fetch(hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.data).toBeUndefined();
+  });
+
+  it('refuses a token signed with another secret, and one of an unknown provider', async () => {
+    const forged = await signToken('another-secret-that-is-32-characters-long!!', { sub: 'prv_x' });
+    const unknown = await hub.token('prv_0000000000000000000000000000dead');
+    for (const token of [forged, unknown, 'not-a-jwt']) {
+      const result = await hub.gql(MeDocument, {}, token);
+      expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('masks unexpected errors: no stack trace or SQL leaves the server outside development', async () => {
+    const result = await hub.gql(MeDocument, {}, await hub.token('operator', ['ADMIN']));
+    // An operator token has no provider behind it: a clean NOT_FOUND, nothing internal.
+    expect(result.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('the schema', () => {
+  it('is committed in schema/schema.graphql exactly as the code builds it (run `npm run schema`)', () => {
+    const committed = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8');
+    expect(committed).toBe(printHubSchema());
+  });
+
+  it('is committed as a Federation 2 subgraph in schema/subgraph.graphql exactly as the code builds it', () => {
+    const committed = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'subgraph.graphql'), 'utf8');
+    expect(committed).toBe(printHubSubgraphSdl());
+  });
+});
+
+describe('the database', () => {
+  it('has every migration applied and nothing pending: the entities and the migrated schema agree', async () => {
+    const migrator = hub.orm.getMigrator();
+    expect(await migrator.getPendingMigrations()).toEqual([]);
+    const diff = await hub.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+    expect(diff.trim()).toBe('');
+  });
+
+  it('refuses to alter or delete audit records, even through the application\'s own connection', async () => {
+    const patient = await w.patient();
+    const conn = hub.orm.em.getConnection();
+    const rows = await conn.execute('select id from audit_record where patient_id = ?', [patient.id]);
+    expect(rows.length).toBeGreaterThan(0);
+    await expect(conn.execute('update audit_record set operation = ? where patient_id = ?', ['x', patient.id])).rejects.toThrow(/append-only/);
+    await expect(conn.execute('delete from audit_record where patient_id = ?', [patient.id])).rejects.toThrow(/append-only/);
+    await expect(conn.execute('truncate audit_record')).rejects.toThrow(/append-only/);
+    expect(await conn.execute('select id from audit_record where patient_id = ?', [patient.id])).toHaveLength(rows.length);
+  });
+});

@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import type { Viewer } from '../../src/auth/viewer';
+import { createContext } from '../../src/graphql/context';
+import { CarePlanCategory, CarePlanStatus, type CarePlan } from '../../src/modules/care-plans/care-plan.entity';
+import { carePlans } from '../../src/modules/care-plans/care-plans.service';
+import type { CareTeamMember } from '../../src/modules/care-team/care-team-member.entity';
+import { careTeam } from '../../src/modules/care-team/care-team.service';
+import { goals } from '../../src/modules/goals/goals.service';
+import type { Goal } from '../../src/modules/goals/goal.entity';
+import { organizations } from '../../src/modules/organizations/organizations.service';
+import type { Organization } from '../../src/modules/organizations/organization.entity';
+import { AllergyCriticality } from '../../src/modules/patients/patient.embeddables';
+import type { Patient } from '../../src/modules/patients/patient.entity';
+import { patients } from '../../src/modules/patients/patients.service';
+import { Discipline, type Provider } from '../../src/modules/providers/provider.entity';
+import { providers } from '../../src/modules/providers/providers.service';
+import { TaskKind, type Task, type TaskStatus } from '../../src/modules/tasks/task.entity';
+import { tasks } from '../../src/modules/tasks/tasks.service';
+import type { TestHub } from './hub';
+
+const unique = () => crypto.randomBytes(4).toString('hex');
+
+/**
+ * Builds test data through the hub's own services, so every row comes with
+ * its events and audit records exactly as in production. Each call to
+ * `world()` creates a new organization: tests never share data.
+ */
+export async function world(hub: TestHub) {
+  const admin: Viewer = { sub: `admin-${unique()}`, providerId: null, isAdmin: true };
+  const ctx = (viewer: Viewer) => createContext(hub.orm, viewer, `factory-${unique()}`);
+  const as = (p: Provider): Viewer => ({ sub: p.id, providerId: p.id, isAdmin: false });
+  const org: Organization = await organizations.create(ctx(admin), { name: `Clinic ${unique()}` });
+
+  const w = {
+    org,
+    adminViewer: admin,
+    adminToken: () => hub.token(admin.sub, ['ADMIN']),
+    token: (p: Provider) => hub.token(p.id),
+
+    provider(fields: { name?: string; discipline?: Discipline; organization?: Organization } = {}): Promise<Provider> {
+      const id = unique();
+      return providers.create(ctx(admin), {
+        organizationId: (fields.organization ?? org).id,
+        name: fields.name ?? `Provider ${id}`,
+        discipline: fields.discipline ?? Discipline.PHYSICIAN,
+        specialty: null,
+        email: `provider-${id}@test.example`,
+      });
+    },
+
+    /** A patient with the given providers on its care team (role defaults to "team member"). */
+    async patient(team: (Provider | [Provider, string])[] = [], fields: { name?: string; mrn?: string } = {}): Promise<Patient> {
+      const patient = await patients.create(ctx(admin), {
+        organizationId: org.id,
+        mrn: fields.mrn ?? `MRN-${unique()}`,
+        name: fields.name ?? `Patient ${unique()}`,
+        birthDate: new Date('1960-05-17'),
+        preferences: ['Prefers mornings'],
+        allergies: [{ substance: 'Penicillin', reaction: 'Rash', criticality: AllergyCriticality.HIGH }],
+      });
+      for (const member of team) {
+        const [provider, role] = Array.isArray(member) ? member : [member, 'team member'];
+        await w.addMember(patient, provider, role);
+      }
+      return patient;
+    },
+
+    addMember(patient: Patient, provider: Provider, role = 'team member'): Promise<CareTeamMember> {
+      return careTeam.add(ctx(admin), { patientId: patient.id, providerId: provider.id, role });
+    },
+
+    endMembership(member: CareTeamMember): Promise<CareTeamMember> {
+      return careTeam.end(ctx(admin), { membershipId: member.id });
+    },
+
+    /** A care plan owned by `owner` (an active member), ACTIVE unless said otherwise. */
+    async plan(patient: Patient, owner: Provider, fields: { status?: CarePlanStatus; category?: CarePlanCategory; title?: string } = {}): Promise<CarePlan> {
+      let plan = await carePlans.create(ctx(as(owner)), {
+        patientId: patient.id,
+        title: fields.title ?? `Plan ${unique()}`,
+        category: fields.category ?? CarePlanCategory.GENERAL,
+        ownerId: owner.id,
+      });
+      const status = fields.status ?? CarePlanStatus.ACTIVE;
+      if (status !== CarePlanStatus.DRAFT) {
+        plan = await carePlans.update(ctx(as(owner)), { id: plan.id, expectedVersion: plan.version, status: CarePlanStatus.ACTIVE });
+      }
+      if (status !== CarePlanStatus.DRAFT && status !== CarePlanStatus.ACTIVE) {
+        plan = await carePlans.update(ctx(as(owner)), { id: plan.id, expectedVersion: plan.version, status });
+      }
+      return plan;
+    },
+
+    goal(plan: CarePlan, owner: Provider, description = `Goal ${unique()}`): Promise<Goal> {
+      return goals.add(ctx(as(owner)), { carePlanId: plan.id, description, target: 'measurable', dueDate: null });
+    },
+
+    /** A task created by `by`, assigned to `assignee`, walked by the assignee through `path`. */
+    async task(plan: CarePlan, by: Provider, options: { assignee?: Provider | null; path?: TaskStatus[]; title?: string } = {}): Promise<Task> {
+      let task = await tasks.create(ctx(as(by)), {
+        carePlanId: plan.id,
+        title: options.title ?? `Task ${unique()}`,
+        kind: TaskKind.FOLLOW_UP,
+        assigneeId: options.assignee === undefined ? by.id : options.assignee?.id ?? null,
+      });
+      const worker = options.assignee === undefined ? by : options.assignee;
+      for (const to of options.path ?? []) {
+        task = await tasks.transition(ctx(as(worker!)), { id: task.id, expectedVersion: task.version, to });
+      }
+      return task;
+    },
+  };
+  return w;
+}
+
+export type World = Awaited<ReturnType<typeof world>>;

@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { loadConfig, type Config } from '../../src/config';
+import { createTokenVerifier, signToken } from '../../src/auth/tokens';
+import { initOrm, type Orm } from '../../src/db/orm';
+import { createLogger } from '../../src/logger';
+import { createServer, type HubServer } from '../../src/server';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+export interface TestHub {
+  url: string;
+  wsUrl: string;
+  orm: Orm;
+  config: Config;
+  /** SQL statements seen since `countStatements()` started counting. */
+  statements: string[];
+  countStatements(): void;
+  token(sub: string, roles?: string[]): Promise<string>;
+  /** Sends an operation over HTTP as a portal would. */
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, token?: string | null): Promise<ExecutionResult<R>>;
+  close(): Promise<void>;
+}
+
+/** Starts a hub in this test process on a free port, against the test database. */
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL, JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env }),
+    port: 0,
+  };
+  const statements: string[] = [];
+  let counting = false;
+  const orm = await initOrm({
+    clientUrl: config.databaseUrl!,
+    onQuery: (message) => {
+      if (counting && message.startsWith('[query]')) statements.push(message);
+    },
+  });
+  let server: HubServer;
+  try {
+    server = await createServer({ config, orm, verifier: createTokenVerifier(config, TEST_SECRET), logger: createLogger('silent') });
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+  return {
+    url: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws'),
+    orm,
+    config,
+    statements,
+    countStatements() {
+      statements.length = 0;
+      counting = true;
+    },
+    token: (sub, roles = []) => signToken(TEST_SECRET, { sub, roles }),
+    async gql(doc, variables, token) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': crypto.randomUUID(),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query: print(doc), variables }),
+      });
+      return (await response.json()) as ExecutionResult<never>;
+    },
+    async close() {
+      await server.close();
+      await orm.close(true);
+    },
+  };
+}
