@@ -77,6 +77,10 @@ async function taskForChange(write: PatientWrite, id: string, expectedVersion: n
   return { task, plan, checkVersion: () => assertVersion(task, expectedVersion, 'Task') };
 }
 
+/** Due times outside this window are typing mistakes, not plans. */
+const EARLIEST_DUE = new Date('2000-01-01T00:00:00Z');
+const LATEST_DUE = new Date('2101-01-01T00:00:00Z');
+
 export const tasks = {
   async get(ctx: Context, id: string): Promise<Task> {
     const task = await ctx.loaders.taskById.load(expectId('Task', id, 'id'));
@@ -128,7 +132,9 @@ export const tasks = {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
     const assigneeId = input.assigneeId ? expectId('Provider', input.assigneeId, 'assigneeId') : null;
     const requesterId = await access.assertMember(ctx, plan.patient.id);
-    if (input.dueAt && Number.isNaN(input.dueAt.getTime())) throw badInput('dueAt', 'dueAt is not a valid time');
+    if (input.dueAt && !(input.dueAt >= EARLIEST_DUE && input.dueAt < LATEST_DUE)) {
+      throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
+    }
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await planForChange(write, plan.id);
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
