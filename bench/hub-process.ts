@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { loadConfig } from '../src/config';
+import { createTokenVerifier } from '../src/auth/tokens';
+import { initOrm } from '../src/db/orm';
+import { createLogger } from '../src/logger';
+import { createServer } from '../src/server';
+
+/**
+ * The hub as the benchmark runs it: its own process (so the load generator
+ * does not share its event loop), production settings, and an IPC channel
+ * through which the bench asks for statement counts and memory.
+ *
+ * BENCH_COUNT_STATEMENTS=1 turns on MikroORM's query logging to count SQL
+ * statements; it costs time, so throughput is measured without it.
+ */
+export type HubRequest = { cmd: 'count-reset' } | { cmd: 'stats' };
+export interface HubStats {
+  statements: number;
+  subscriptions: number;
+  memory: NodeJS.MemoryUsage;
+}
+
+async function main() {
+  const config = { ...loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }), port: 0 };
+  let statements = 0;
+  const counting = process.env.BENCH_COUNT_STATEMENTS === '1';
+  const orm = await initOrm({
+    clientUrl: config.databaseUrl!,
+    poolMax: config.dbPoolMax,
+    onQuery: counting ? (message) => void (message.startsWith('[query]') && statements++) : undefined,
+  });
+  const server = await createServer({ config, orm, verifier: createTokenVerifier(config, config.jwt.secret), logger: createLogger('warn') });
+
+  process.on('message', (request: HubRequest) => {
+    if (request.cmd === 'count-reset') {
+      statements = 0;
+      process.send!({ ok: true });
+    } else if (request.cmd === 'stats') {
+      // Two collections: the second sweeps what the first's finalisers released.
+      global.gc?.();
+      global.gc?.();
+      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage() };
+      process.send!(stats);
+    }
+  });
+  process.on('disconnect', async () => {
+    await server.close();
+    await orm.close(true);
+    process.exit(0);
+  });
+  process.send!({ ready: true, url: server.url });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

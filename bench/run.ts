@@ -1,0 +1,511 @@
+/**
+ * `npm run bench`: how fast is the hub, next to the physical floor, in one run.
+ *
+ *   npm run bench                      full run (2,000 patients), writes bench/results.{md,json}
+ *   npm run bench -- --smoke           seconds: tiny data, short loads, proves the bench runs (CI)
+ *   npm run bench -- --growth          also: dashboard p50 at 1k and at 100k patients
+ *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
+ *   npm run bench -- --patients 5000 --duration 20
+ *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
+ *
+ * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
+ * DATABASE_URL (a server and a role that may create databases), a new
+ * database on that server, dropped at the end.
+ */
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { signToken } from '../src/auth/tokens';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import { freePort } from '../test/support/process';
+import { generate, type DataSet } from './data';
+import type { HubStats } from './hub-process';
+
+const ROOT = path.resolve(__dirname, '..');
+const SECRET = 'bench-secret-that-is-at-least-32-characters';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const smoke = flag('smoke');
+const settings = {
+  patients: option('patients', smoke ? 40 : 2000),
+  providers: option('providers', smoke ? 12 : 200),
+  benchPatients: smoke ? 20 : 100,
+  duration: option('duration', smoke ? 1 : 10),
+  concurrency: smoke ? [1, 10] : [1, 10, 50],
+  pageSizes: [5, 25, 100],
+  fanout: smoke ? [10] : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
+  fanoutRounds: smoke ? 2 : 5,
+  growth: flag('growth'),
+};
+
+const DASHBOARD = `query Dashboard($first: Int!) {
+  patients(first: $first) {
+    totalCount
+    edges { node {
+      id name birthDate
+      careTeam { role provider { id name discipline } }
+      activeCarePlan { id title status version owner { id name }
+        goals { id description status }
+        tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
+          edges { node { id title kind priority status dueAt assignee { id name discipline } } } } }
+    } }
+  }
+}`;
+
+// ---------------------------------------------------------------- processes
+
+interface Child {
+  process: ChildProcess;
+  request<T>(message: object): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Forks a TypeScript module with an IPC channel; resolves once it reports `ready`. */
+async function child(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child & { url?: string }> {
+  const proc = fork(path.join(__dirname, script), [], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    execArgv: [...execArgv, '-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const ready = await new Promise<{ url?: string }>((resolve, reject) => {
+    proc.once('message', resolve);
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  let queue = Promise.resolve<unknown>(undefined);
+  return {
+    process: proc,
+    url: ready.url,
+    request<T>(message: object): Promise<T> {
+      const next = queue.then(
+        () =>
+          new Promise<T>((resolve, reject) => {
+            proc.once('message', (reply: T & { error?: string }) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
+            proc.send(message);
+          }),
+      );
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async stop() {
+      if (proc.connected) proc.disconnect();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const startHub = (databaseUrl: string, extra: Record<string, string> = {}) =>
+  child('hub-process.ts', {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: SECRET,
+    WS_MAX_CONNECTIONS_PER_PROVIDER: '20000',
+    ...extra,
+  }, ['--expose-gc', ...(flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.data', 'profiles')}`] : [])]);
+
+// ---------------------------------------------------------------- database
+
+interface BenchDatabase {
+  url: string;
+  /** A further, empty database on the same server (migrated). */
+  another(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+function migrate(url: string) {
+  execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/migrate.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function openDatabase(): Promise<BenchDatabase> {
+  const created: string[] = [];
+  let adminUrl: string;
+  let stopEmbedded = async () => undefined as unknown;
+  let dir: string | undefined;
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+  } else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-bench-'));
+    fs.chmodSync(dir, 0o755); // reachable by the `postgres` OS user when we run as root
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' });
+    adminUrl = db.url;
+    stopEmbedded = db.stop;
+  }
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const another = async (label: string) => {
+    const name = `carehub_bench_${label}_${Date.now()}`;
+    await admin(`create database "${name}"`);
+    created.push(name);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    migrate(url.toString());
+    return url.toString();
+  };
+  return {
+    url: await another('main'),
+    another,
+    async close() {
+      for (const name of created) await admin(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      await stopEmbedded();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function load(url: string, spec: Parameters<typeof generate>[1]): Promise<DataSet> {
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  const started = Date.now();
+  try {
+    return await generate(pg, spec, (done) => progress(`loading ${spec.tag}: ${done.toLocaleString('en')} / ${spec.patients.toLocaleString('en')} patients`));
+  } finally {
+    await pg.end();
+    progress(`loaded ${spec.patients.toLocaleString('en')} patients in ${((Date.now() - started) / 1000).toFixed(1)} s`, true);
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function progress(line: string, done = false) {
+  if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${line}${done ? '\n' : ''}`);
+  else if (done) console.log(line);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function graphql(url: string, token: string, query: string, variables: object) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
+  if (body.errors) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+interface LoadResult { rps: number; p50: number; p99: number; requests: number }
+
+async function loadTest(label: string, url: string, headers: Record<string, string>, body: string, connections: number, duration: number): Promise<LoadResult> {
+  progress(`${label}: ${connections} client(s), ${duration} s …`);
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration });
+  if (result.non2xx || result.errors || result.timeouts) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  const r = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+  progress(`${label}: ${connections} client(s): ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`, true);
+  return r;
+}
+
+// ---------------------------------------------------------------- measurements
+
+async function dashboardVersusFloor(hubUrl: string, floorUrl: string, token: string, data: DataSet) {
+  const hubBody = JSON.stringify({ query: DASHBOARD, variables: { first: 25 } });
+  const floorBody = JSON.stringify({ providerId: data.benchProviderId, first: 25 });
+  // Same data from both, or the comparison means nothing.
+  const fromHub = await graphql(hubUrl, token, DASHBOARD, { first: 25 });
+  const fromFloor = (await (await fetch(floorUrl, { method: 'POST', body: floorBody })).json()) as { data: any };
+  const shape = (d: any) =>
+    d.patients.edges.map((e: any) => [e.node.id, e.node.careTeam.length, e.node.activeCarePlan?.goals.length, e.node.activeCarePlan?.tasks.edges.map((t: any) => t.node.id)]);
+  if (JSON.stringify(shape(fromHub)) !== JSON.stringify(shape(fromFloor.data)) || fromHub.patients.totalCount !== fromFloor.data.patients.totalCount) {
+    throw new Error('the floor and the hub disagree on the dashboard data');
+  }
+  const rows = [];
+  for (const connections of settings.concurrency) {
+    const warm = Math.max(1, Math.round(settings.duration / 5));
+    await loadTest('warm-up', hubUrl, { authorization: `Bearer ${token}` }, hubBody, connections, warm);
+    const hub = await loadTest('dashboard (hub)', hubUrl, { authorization: `Bearer ${token}` }, hubBody, connections, settings.duration);
+    await loadTest('warm-up', floorUrl, {}, floorBody, connections, warm);
+    const floor = await loadTest('dashboard (raw-SQL floor)', floorUrl, {}, floorBody, connections, settings.duration);
+    rows.push({ connections, hub, floor, ratio: hub.rps / floor.rps });
+  }
+  return { patientsShown: fromHub.patients.edges.length, patientsOnTeam: fromHub.patients.totalCount, rows };
+}
+
+async function statementsPerRequest(databaseUrl: string, token: string) {
+  const hub = await startHub(databaseUrl, { BENCH_COUNT_STATEMENTS: '1' });
+  try {
+    await graphql(hub.url!, token, DASHBOARD, { first: 5 }); // first request: metadata, pools
+    const rows = [];
+    for (const first of settings.pageSizes) {
+      await hub.request({ cmd: 'count-reset' });
+      const data = await graphql(hub.url!, token, DASHBOARD, { first });
+      const { statements } = await hub.request<HubStats>({ cmd: 'stats' });
+      rows.push({ first, patients: data.patients.edges.length, statements });
+      progress(`statements per dashboard request, first: ${first}: ${statements}`, true);
+    }
+    return rows;
+  } finally {
+    await hub.stop();
+  }
+}
+
+async function mutationThroughput(hubUrl: string, token: string, data: DataSet) {
+  const clients = 10;
+  const tasks = data.benchTaskIds;
+  const run = async (label: string, step: (taskId: string, state: { version: number; status: string }) => Promise<{ version: number; status: string }>) => {
+    // Each client works its own share of tasks (different patients), as a ward's nurses would.
+    const state = new Map<string, { version: number; status: string }>();
+    for (const id of tasks) {
+      const { node } = await graphql(hubUrl, token, 'query($id: ID!) { node(id: $id) { ... on Task { version status } } }', { id });
+      state.set(id, node);
+    }
+    let done = 0;
+    const deadline = Date.now() + settings.duration * 1000;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        const mine = tasks.filter((_, i) => i % clients === c);
+        for (let i = 0; Date.now() < deadline; i++) {
+          const id = mine[i % mine.length];
+          state.set(id, await step(id, state.get(id)!));
+          done++;
+        }
+      }),
+    );
+    const perSecond = done / ((Date.now() - started) / 1000);
+    progress(`${label}: ${perSecond.toFixed(0)} /s at ${clients} clients`, true);
+    return perSecond;
+  };
+  const transitionTask = await run('transitionTask', async (id, { version, status }) => {
+    const to = status === 'IN_PROGRESS' ? 'ON_HOLD' : 'IN_PROGRESS';
+    const { transitionTask: t } = await graphql(hubUrl, token,
+      'mutation($input: TransitionTaskInput!) { transitionTask(input: $input) { version status } }',
+      { input: { id, expectedVersion: version, to } });
+    return t;
+  });
+  const addTaskNote = await run('addTaskNote', async (id, s) => {
+    await graphql(hubUrl, token, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+      { input: { taskId: id, text: 'Checked in by phone; doing well.' } });
+    return s;
+  });
+  return { clients, transitionTask, addTaskNote };
+}
+
+async function fanout(hub: Child & { url?: string }, databaseUrl: string, data: DataSet) {
+  const patientId = data.benchPatientIds[0];
+  const taskId = data.benchTaskIds[0];
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const { rows: team } = await pg.query('select provider_id from care_team_member where patient_id = $1 and ended_at is null', [patientId]);
+  const tokens = await Promise.all(team.map((r) => signToken(SECRET, { sub: r.provider_id })));
+  const benchToken = await signToken(SECRET, { sub: data.benchProviderId });
+  const clients = await child('fanout-clients.ts', {}, ['--max-old-space-size=4096']);
+  const wsUrl = hub.url!.replace(/^http/, 'ws');
+  const rows = [];
+  try {
+    for (const n of settings.fanout) {
+      const before = await hub.request<HubStats>({ cmd: 'stats' });
+      progress(`fan-out: opening ${n.toLocaleString('en')} dashboards …`);
+      const opened = await clients.request<{ opened: number; failures: number }>({ cmd: 'open', url: wsUrl, tokens, n, patientId });
+      if (opened.failures) throw new Error(`fan-out: ${opened.failures} subscriptions failed`);
+      let idle = await hub.request<HubStats>({ cmd: 'stats' });
+      for (let i = 0; idle.subscriptions < n && i < 600; i++) {
+        await sleep(200);
+        idle = await hub.request<HubStats>({ cmd: 'stats' });
+      }
+      if (idle.subscriptions < n) throw new Error(`fan-out: only ${idle.subscriptions} of ${n} subscriptions started`);
+      const latencies: number[] = [];
+      for (let round = 0; round < settings.fanoutRounds; round++) {
+        const { rows: [{ s }] } = await pg.query('select last_event_sequence as s from patient where id = $1', [patientId]);
+        const sentAt = process.hrtime.bigint();
+        const arrived = clients.request<{ latenciesMs: number[] }>({ cmd: 'expect', sequence: Number(s) + 1, sentAt: String(sentAt) });
+        await graphql(hub.url!, benchToken, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+          { input: { taskId, text: `Round ${round}` } });
+        latencies.push(...(await arrived).latenciesMs);
+        await sleep(200);
+      }
+      latencies.sort((a, b) => a - b);
+      const row = {
+        subscribers: n,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1)!,
+        bytesPerSubscription: (idle.memory.rss - before.memory.rss) / n,
+        heapBytesPerSubscription: (idle.memory.heapUsed + idle.memory.external - before.memory.heapUsed - before.memory.external) / n,
+      };
+      rows.push(row);
+      progress(`fan-out to ${n.toLocaleString('en')}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms, `
+        + `${(row.bytesPerSubscription / 1024).toFixed(1)} KB RSS per idle subscription`, true);
+      await clients.request({ cmd: 'close' });
+      for (let i = 0; i < 100 && (await hub.request<HubStats>({ cmd: 'stats' })).subscriptions > 0; i++) await sleep(100);
+    }
+  } finally {
+    await clients.stop();
+    await pg.end();
+  }
+  return rows;
+}
+
+async function growth(db: BenchDatabase) {
+  const url = await db.another('growth');
+  const small = await load(url, { tag: 'g1k', patients: 1000, providers: 100, benchPatients: 100 });
+  const token = await signToken(SECRET, { sub: small.benchProviderId });
+  const body = JSON.stringify({ query: DASHBOARD, variables: { first: 25 } });
+  const measure = async () => {
+    const hub = await startHub(url);
+    try {
+      await loadTest('warm-up', hub.url!, { authorization: `Bearer ${token}` }, body, 10, 3);
+      return (await loadTest('dashboard', hub.url!, { authorization: `Bearer ${token}` }, body, 10, settings.duration)).p50;
+    } finally {
+      await hub.stop();
+    }
+  };
+  const at1k = await measure();
+  await load(url, { tag: 'g99k', patients: 99_000, providers: 9900, benchPatients: 0 });
+  const at100k = await measure();
+  return { at1k, at100k, ratio: at100k / at1k };
+}
+
+// ---------------------------------------------------------------- report
+
+interface Measured {
+  when: string;
+  machine: string;
+  command: string;
+  database: string;
+  settings: typeof settings;
+  dashboard: Awaited<ReturnType<typeof dashboardVersusFloor>>;
+  statements: Awaited<ReturnType<typeof statementsPerRequest>>;
+  mutations: Awaited<ReturnType<typeof mutationThroughput>>;
+  fanout: Awaited<ReturnType<typeof fanout>>;
+  growth: Awaited<ReturnType<typeof growth>> | null;
+}
+interface Target { target: string; measured: string; ok: boolean }
+type Results = Measured & { targets: Target[] };
+
+const verdict = (ok: boolean) => (ok ? 'pass' : '**short**');
+
+function report(r: Results): string {
+  const lines: string[] = [];
+  lines.push(`# Benchmark results`, '');
+  lines.push(`${r.when} · ${r.machine} · ${r.settings.patients.toLocaleString('en')} patients, ${r.settings.providers} providers; `
+    + `dashboard user on ${r.dashboard.patientsOnTeam} patients' teams, page of ${r.dashboard.patientsShown}. `
+    + `Reproduce: \`${r.command}\`.`, '');
+  lines.push('## Dashboard query (first: 25)', '');
+  lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
+  lines.push('|---:|---:|---:|---:|---:|---:|');
+  for (const x of r.dashboard.rows) {
+    lines.push(`| ${x.connections} | ${x.hub.rps.toFixed(0)} | ${x.hub.p50} / ${x.hub.p99} | ${x.floor.rps.toFixed(0)} | ${x.floor.p50} / ${x.floor.p99} | ${x.ratio.toFixed(2)} |`);
+  }
+  lines.push('', '## SQL statements per dashboard request', '');
+  lines.push('| first | patients | statements |', '|---:|---:|---:|');
+  for (const x of r.statements) lines.push(`| ${x.first} | ${x.patients} | ${x.statements} |`);
+  lines.push('', `## Mutations (${r.mutations.clients} clients, each with its event and audit record)`, '');
+  lines.push('| mutation | per second |', '|---|---:|');
+  lines.push(`| transitionTask | ${r.mutations.transitionTask.toFixed(0)} |`, `| addTaskNote | ${r.mutations.addTaskNote.toFixed(0)} |`);
+  lines.push('', '## Subscription fan-out (one change, N dashboards on one patient)', '');
+  lines.push('| subscribers | p50 ms | p99 ms | max ms | RSS per idle subscription | heap per idle subscription |');
+  lines.push('|---:|---:|---:|---:|---:|---:|');
+  for (const x of r.fanout) {
+    lines.push(`| ${x.subscribers.toLocaleString('en')} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${x.max.toFixed(1)} | `
+      + `${(x.bytesPerSubscription / 1024).toFixed(1)} KB | ${(x.heapBytesPerSubscription / 1024).toFixed(1)} KB |`);
+  }
+  lines.push('', '## Growth', '');
+  lines.push(r.growth
+    ? `Dashboard p50 (10 clients): ${r.growth.at1k} ms at 1,000 patients, ${r.growth.at100k} ms at 100,000 (×${r.growth.ratio.toFixed(2)}).`
+    : 'Not measured in this run (`--growth`).');
+  lines.push('', '## Targets', '', '| target | measured | |', '|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${verdict(t.ok)} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+function targets(r: Measured): Target[] {
+  const at50 = r.dashboard.rows.find((x) => x.connections === 50);
+  const t: Target[] = [];
+  const ratio = Math.min(...r.dashboard.rows.map((x) => x.ratio));
+  t.push({ target: 'dashboard throughput ≥ 0.5× raw-SQL floor', measured: `${ratio.toFixed(2)}× (lowest)`, ok: ratio >= 0.5 });
+  if (at50) t.push({ target: 'dashboard p99 ≤ 50 ms at 50 clients', measured: `${at50.hub.p99} ms`, ok: at50.hub.p99 <= 50 });
+  const counts = r.statements.map((x) => x.statements);
+  t.push({ target: 'statements per request constant in page size, ≤ 8', measured: counts.join(' / '), ok: new Set(counts).size === 1 && counts[0] <= 8 });
+  for (const [n, limit] of [[1000, 50], [10000, 250]] as const) {
+    const row = r.fanout.find((x) => x.subscribers === n);
+    if (row) t.push({ target: `fan-out to ${n.toLocaleString('en')}: p99 ≤ ${limit} ms`, measured: `${row.p99.toFixed(1)} ms`, ok: row.p99 <= limit });
+  }
+  const largest = r.fanout.at(-1);
+  if (largest) {
+    t.push({ target: '≤ 30 KB per idle subscription', measured: `${(largest.bytesPerSubscription / 1024).toFixed(1)} KB RSS at ${largest.subscribers.toLocaleString('en')}`, ok: largest.bytesPerSubscription <= 30 * 1024 });
+  }
+  if (r.growth) t.push({ target: 'dashboard p50 grows ≤ 1.2× from 1k to 100k patients', measured: `×${r.growth.ratio.toFixed(2)}`, ok: r.growth.ratio <= 1.2 });
+  return t;
+}
+
+async function measureAll(): Promise<Results> {
+  const db = await openDatabase();
+  try {
+    const data = await load(db.url, { tag: 'main', patients: settings.patients, providers: settings.providers, benchPatients: settings.benchPatients });
+    const token = await signToken(SECRET, { sub: data.benchProviderId });
+    const statements = await statementsPerRequest(db.url, token);
+    const floor = await child('floor.ts', { DATABASE_URL: db.url });
+    const hub = await startHub(db.url);
+    let dashboard: Measured['dashboard'], mutations: Measured['mutations'], fan: Measured['fanout'];
+    try {
+      dashboard = await dashboardVersusFloor(hub.url!, floor.url!, token, data);
+      await floor.stop();
+      mutations = await mutationThroughput(hub.url!, token, data);
+      fan = await fanout(hub, db.url, data);
+    } finally {
+      await hub.stop();
+      await floor.stop();
+    }
+    const growthResult = settings.growth ? await growth(db) : null;
+    const partial: Measured = {
+      when: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+      command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+      database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
+      settings,
+      dashboard,
+      statements,
+      mutations,
+      fanout: fan,
+      growth: growthResult,
+    };
+    return { ...partial, targets: targets(partial) };
+  } finally {
+    await db.close();
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const results = await measureAll();
+  const markdown = report(results);
+  const out = smoke ? path.join(__dirname, '.data') : __dirname;
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'results.md'), markdown);
+  fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${markdown}`);
+  console.log(`Written to ${path.relative(ROOT, path.join(out, 'results.md'))} and results.json in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
