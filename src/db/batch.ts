@@ -59,7 +59,7 @@ export async function loadChildPages<T extends { id: string }>(
   const entities = raw.map((row) => {
     totals.set(String(row[parentColumn]), Number(row.__total));
     const { __total, __rn, ...columns } = row;
-    return { parent: String(row[parentColumn]), entity: em.map(entity, columns as never) as T };
+    return { parent: String(row[parentColumn]), entity: readOnlyEntity(em, entity, columns) };
   });
 
   // A parent whose page after the cursor is empty still needs its total.
@@ -74,4 +74,15 @@ export async function loadChildPages<T extends { id: string }>(
 
   const grouped = groupInKeyOrder(parentIds, entities, (e) => e.parent);
   return parentIds.map((id, i) => ({ rows: grouped[i].map((e) => e.entity), totalCount: totals.get(id) ?? 0 }));
+}
+
+/**
+ * A row as an entity for reading only: hydrated like `em.map()`, but neither
+ * merged into the identity map nor snapshotted for change tracking, which is
+ * most of the cost of a page of rows. Writes always re-read in their own fork.
+ */
+export function readOnlyEntity<T extends object>(em: EntityManager, entity: EntityName<T>, row: Record<string, unknown>): T {
+  const meta = em.getMetadata().get((entity as { name: string }).name);
+  const data = em.getDriver().mapResult(row as never, meta) as never;
+  return em.getEntityFactory().create(entity, data, { merge: false, refresh: true, convertCustomTypes: true, initialized: true }) as T;
 }
