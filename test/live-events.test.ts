@@ -80,6 +80,31 @@ describe('patientEvents subscription', () => {
     expect(results.every((r) => r.errors === undefined)).toBe(true);
   });
 
+  it('resolves a change once per viewer, not once per dashboard: 12 dashboards cost the statements of 2', async () => {
+    const { doctor, nurse, patient, task } = await careSetup();
+    const nurseToken = await w.token(nurse);
+    const statementsToDeliver = async (dashboards: number) => {
+      const subs = Array.from({ length: dashboards }, () => subscribe(client(nurseToken), PatientEventsDocument, { patientId: patient.id }));
+      while (hub.subscriptions() < dashboards) await new Promise((r) => setTimeout(r, 20));
+      do { // until their start-up reads are over: then count only the delivery
+        hub.countStatements();
+        await new Promise((r) => setTimeout(r, 150));
+      } while (hub.statements.length > 0);
+      const change = await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: `${dashboards} dashboards` } }, await w.token(doctor));
+      expect(change.errors).toBeUndefined();
+      for (const sub of subs) {
+        const [event] = await sub.received(1);
+        expect(event.data!.patientEvents).toMatchObject({ type: 'TASK_NOTE_ADDED', actor: { id: doctor.id }, task: { id: task.id } });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const counted = hub.statements.length;
+      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      return counted;
+    };
+    const forTwo = await statementsToDeliver(2);
+    expect(await statementsToDeliver(12)).toBe(forTwo);
+  });
+
   it('refuses a provider who is not on the care team, as if the patient did not exist', async () => {
     const { outsider, patient } = await careSetup();
     const sub = subscribe(client(await w.token(outsider)), PatientEventsDocument, { patientId: patient.id });

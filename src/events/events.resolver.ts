@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { refreshContext, type Context } from '../graphql/context';
+import type { Context } from '../graphql/context';
 import { badInput, forbidden } from '../graphql/errors';
 import { expectId } from '../graphql/ids';
 import { PageArgs } from '../graphql/pagination';
@@ -23,12 +23,12 @@ function feedOf(ctx: Context): EventFeed {
   return ctx.feed;
 }
 
-/** Per event: refuse if access ended, else resolve it with a fresh entity manager and loaders. */
+/** Per event: refuse if access ended, else resolve it in the scope it shares with its other subscribers. */
 function toEvent(item: LiveItem, ctx: Context): Event {
   if (item === ACCESS_ENDED) throw forbidden('Your membership of this care team has ended');
-  refreshContext(ctx);
-  ctx.loaders.viewerIsMember.prime(item.patient.id, true);
-  return item;
+  item.scope.bind(ctx);
+  ctx.loaders.viewerIsMember.prime(item.event.patient.id, true); // checked against the team read with the event
+  return item.event;
 }
 
 @Resolver(() => Event)

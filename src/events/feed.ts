@@ -1,12 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ResolutionScope } from '../graphql/context';
 import type { Logger } from '../logger';
 import type { EventBus, EventNotice } from './bus';
 import { Event } from './event.entity';
 
 /** Receives a patient's new events in sequence order. */
 export interface FeedSubscriber {
-  /** `members`: provider ids on the patient's care team, read from the database right after the events. */
-  push(events: readonly Event[], members: ReadonlySet<string>): void;
+  /**
+   * `members`: provider ids on the patient's care team, read from the database right after the events;
+   * `scope`: resolves these events for all their subscribers.
+   */
+  push(events: readonly Event[], members: ReadonlySet<string>, scope: ResolutionScope): void;
   /** Events may have been missed (listener reconnected): catch up from the table. */
   resync(): void;
 }
@@ -111,8 +115,9 @@ export class EventFeed {
       this.lastFetched.set(patientId, events.at(-1)!.sequence);
       // Access is re-checked for every delivery: one read of the team serves every subscriber.
       const members = await activeMembers(this.em, patientId);
-      this.byPatient.get(patientId)?.forEach((s) => s.push(events, members));
-      this.everyPatient.forEach((s) => s.push(events, members));
+      const scope = new ResolutionScope(this.em);
+      this.byPatient.get(patientId)?.forEach((s) => s.push(events, members, scope));
+      this.everyPatient.forEach((s) => s.push(events, members, scope));
       if (events.length < FETCH_BATCH) return;
     }
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../auth/access';
-import type { Context } from '../graphql/context';
+import { ResolutionScope, type Context } from '../graphql/context';
 import { Task } from '../modules/tasks/task.entity';
 import { Event } from './event.entity';
 import { activeMembers, type EventFeed, type FeedSubscriber } from './feed';
@@ -11,11 +11,15 @@ const REPLAY_BATCH = 500;
 
 /** Marks the end of a subscription whose viewer lost access; the resolver turns it into FORBIDDEN. */
 export const ACCESS_ENDED = Symbol('access ended');
-export type LiveItem = Event | typeof ACCESS_ENDED;
+/** An event to send, with the scope that resolves it (shared with the other subscribers it reached). */
+export interface LiveEvent {
+  event: Event;
+  scope: ResolutionScope;
+}
+export type LiveItem = LiveEvent | typeof ACCESS_ENDED;
 
 /** An event with the patient's care team as the database showed it when the event was read. */
-interface Delivery {
-  event: Event;
+interface Delivery extends LiveEvent {
   members: ReadonlySet<string>;
 }
 
@@ -29,9 +33,9 @@ class Inbox implements FeedSubscriber {
   private overflow = false;
   private wake: (() => void) | null = null;
 
-  push(events: readonly Event[], members: ReadonlySet<string>) {
+  push(events: readonly Event[], members: ReadonlySet<string>, scope: ResolutionScope) {
     if (this.items.length + events.length > MAX_BUFFERED) this.resync();
-    else for (const event of events) this.items.push({ event, members });
+    else for (const event of events) this.items.push({ event, members, scope });
     this.wake?.();
   }
 
@@ -68,7 +72,8 @@ async function* readFromTable(em: EntityManager, patientId: string, after: numbe
     );
     if (!events.length) return;
     const members = await activeMembers(fork, patientId);
-    for (const event of events) yield { event, members };
+    const scope = new ResolutionScope(em);
+    for (const event of events) yield { event, members, scope };
     if (events.length < REPLAY_BATCH) return;
     after = events.at(-1)!.sequence;
   }
@@ -114,7 +119,7 @@ export async function patientEventStream(
 
   return abortable(async function* stream(signal) {
     /** Yields the delivery (after any events missing before it); false once access has ended. */
-    async function* deliver({ event, members }: Delivery): AsyncGenerator<LiveItem, boolean> {
+    async function* deliver({ event, members, scope }: Delivery): AsyncGenerator<LiveItem, boolean> {
       if (event.sequence <= last) return true;
       if (event.sequence > last + 1) {
         for await (const missed of readFromTable(ctx.em, patientId, last, event.sequence)) {
@@ -126,7 +131,7 @@ export async function patientEventStream(
         return false;
       }
       last = event.sequence;
-      yield event;
+      yield { event, scope };
       return true;
     }
     try {
@@ -163,15 +168,19 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
   /** Last sequence considered, per patient whose team the caller is on. */
   const last = new Map(rows.map((r) => [r.id, Number(r.last_event_sequence)]));
 
-  async function isMine(event: Event): Promise<boolean> {
+  async function isMine({ event, scope }: Delivery): Promise<boolean> {
     if (!event.task) return false;
     if ((event.changes as { assigneeId?: { from?: string } } | null)?.assigneeId?.from === viewer) return true;
-    const task = await ctx.em.fork().findOne(Task, event.task.id, { fields: ['assignee'] });
-    return task?.assignee?.id === viewer;
+    const taskId = event.task.id;
+    // Whose task it is now: read once per batch for all subscribers.
+    const assignee = await scope.memo(`assignee:${taskId}`, async () =>
+      (await scope.em.fork().findOne(Task, taskId, { fields: ['assignee'] }))?.assignee?.id ?? null);
+    return assignee === viewer;
   }
 
   return abortable(async function* stream(signal) {
-    async function* consider({ event, members }: Delivery): AsyncGenerator<LiveItem> {
+    async function* consider(delivery: Delivery): AsyncGenerator<LiveItem> {
+      const { event, members, scope } = delivery;
       const patientId = event.patient.id;
       if (!members.has(viewer)) {
         last.delete(patientId);
@@ -183,10 +192,10 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
         for await (const missed of readFromTable(ctx.em, patientId, seen, event.sequence)) yield* consider(missed);
       }
       last.set(patientId, event.sequence);
-      if (await isMine(event)) {
+      if (await isMine(delivery)) {
         ctx.audit.read(patientId);
         await ctx.audit.flushReads(ctx.em.fork());
-        yield event;
+        yield { event, scope };
       }
     }
     try {

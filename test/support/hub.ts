@@ -17,6 +17,8 @@ export interface TestHub {
   /** SQL statements seen since `countStatements()` started counting. */
   statements: string[];
   countStatements(): void;
+  /** Live subscriptions this hub is serving. */
+  subscriptions(): number;
   token(sub: string, roles?: string[]): Promise<string>;
   /** Sends an operation over HTTP as a portal would. */
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, token?: string | null): Promise<ExecutionResult<R>>;
@@ -54,6 +56,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       statements.length = 0;
       counting = true;
     },
+    subscriptions: () => server.feed.size,
     token: (sub, roles = []) => signToken(TEST_SECRET, { sub, roles }),
     async gql(doc, variables, token) {
       const response = await fetch(server.url, {
