@@ -6,10 +6,36 @@ import type { Page } from '../graphql/pagination';
 /** A DataLoader that fetches entities by primary key in one statement, answering in key order. */
 export function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>) {
   return new DataLoader<string, T | null>(async (ids) => {
-    const rows = (await em.find(entity, { id: { $in: [...ids] } } as never)) as T[];
+    const rows = await readOnlyRows(em, entity, em.getKnex()(tableOf(em, entity)).select('*').whereIn('id', [...ids]));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * Runs a select and hydrates its rows read-only. `joined` names columns that
+ * carry a related row as JSON (`to_jsonb(p) as "__provider"`): each is
+ * hydrated too and handed to `onJoined` (to seed that entity's loader), so a
+ * relation comes in the same statement.
+ */
+export async function readOnlyRows<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  query: Knex.QueryBuilder,
+  joined: Record<string, { entity: EntityName<never>; onJoined: (related: never) => void }> = {},
+): Promise<T[]> {
+  const rows = (await em.execute(query)) as Record<string, unknown>[];
+  return rows.map((row) => {
+    for (const [column, { entity: relatedEntity, onJoined }] of Object.entries(joined)) {
+      onJoined(readOnlyEntity(em, relatedEntity, row[column] as Record<string, unknown>) as never);
+      delete row[column];
+    }
+    return readOnlyEntity(em, entity, row);
+  });
+}
+
+export function tableOf<T extends object>(em: EntityManager, entity: EntityName<T>): string {
+  return em.getMetadata().get((entity as { name: string }).name).tableName;
 }
 
 /** Groups rows by a key, answering in the order of `keys` (empty list where none). */
@@ -43,8 +69,8 @@ export async function loadChildPages<T extends { id: string }>(
   filter: (qb: Knex.QueryBuilder) => void = () => undefined,
 ): Promise<ChildPage<T>[]> {
   const knex = em.getKnex();
-  const meta = em.getMetadata().get((entity as { name: string }).name);
-  const inner = knex(meta.tableName)
+  const table = tableOf(em, entity);
+  const inner = knex(table)
     .select('*', knex.raw('count(*) over (partition by ??)::int as "__total"', [parentColumn]))
     .whereIn(parentColumn, [...parentIds]);
   filter(inner);
@@ -65,7 +91,7 @@ export async function loadChildPages<T extends { id: string }>(
   // A parent whose page after the cursor is empty still needs its total.
   const missing = page.after ? parentIds.filter((id) => !totals.has(id)) : [];
   if (missing.length) {
-    const countQuery = knex(meta.tableName).select(parentColumn).count({ n: '*' }).whereIn(parentColumn, missing).groupBy(parentColumn);
+    const countQuery = knex(table).select(parentColumn).count({ n: '*' }).whereIn(parentColumn, missing).groupBy(parentColumn);
     filter(countQuery);
     for (const row of (await em.execute(countQuery)) as Record<string, unknown>[]) {
       totals.set(String(row[parentColumn]), Number(row.n));

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { byIdLoader, groupInKeyOrder } from '../../db/batch';
+import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient, type PatientWrite } from '../../events/recorder';
 import type { Context } from '../../graphql/context';
@@ -26,12 +26,15 @@ export const CLOSED_PLAN_STATUSES = [CarePlanStatus.COMPLETED, CarePlanStatus.RE
 export function carePlanLoaders(em: EntityManager, primeProvider: (p: Provider) => void) {
   const byPatient = (onlyActive: boolean) =>
     new DataLoader<string, CarePlan[]>(async (patientIds) => {
-      const rows = await em.find(
-        CarePlan,
-        { patient: { $in: [...patientIds] }, ...(onlyActive ? { status: CarePlanStatus.ACTIVE } : {}) },
-        { populate: ['owner'], orderBy: { createdAt: 'desc', id: 'desc' } },
-      );
-      rows.forEach((plan) => primeProvider(plan.owner.getEntity()));
+      // The owner comes in the same statement (joined) and seeds the provider loader.
+      const knex = em.getKnex();
+      const query = knex('care_plan as c')
+        .select('c.*', knex.raw('to_jsonb(o) as "__owner"'))
+        .join('provider as o', 'o.id', 'c.owner_id')
+        .whereIn('c.patient_id', [...patientIds])
+        .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+      if (onlyActive) query.where('c.status', CarePlanStatus.ACTIVE);
+      const rows = await readOnlyRows(em, CarePlan, query, { __owner: { entity: Provider, onJoined: primeProvider } });
       return groupInKeyOrder(patientIds, rows, (plan) => plan.patient.id);
     });
   return {

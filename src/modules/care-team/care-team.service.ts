@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { groupInKeyOrder } from '../../db/batch';
+import { groupInKeyOrder, readOnlyRows } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient } from '../../events/recorder';
 import type { Context } from '../../graphql/context';
@@ -17,12 +17,14 @@ export function careTeamLoaders(em: EntityManager, primeProvider: (p: Provider) 
   const load = (includeEnded: boolean) =>
     new DataLoader<string, CareTeamMember[]>(async (patientIds) => {
       // The provider comes in the same statement (joined) and seeds the provider loader.
-      const rows = await em.find(
-        CareTeamMember,
-        { patient: { $in: [...patientIds] }, ...(includeEnded ? {} : { endedAt: null }) },
-        { populate: ['provider'], orderBy: { startedAt: 'asc', id: 'asc' } },
-      );
-      rows.forEach((m) => primeProvider(m.provider.getEntity()));
+      const knex = em.getKnex();
+      const query = knex('care_team_member as m')
+        .select('m.*', knex.raw('to_jsonb(p) as "__provider"'))
+        .join('provider as p', 'p.id', 'm.provider_id')
+        .whereIn('m.patient_id', [...patientIds])
+        .orderBy([{ column: 'm.started_at' }, { column: 'm.id' }]);
+      if (!includeEnded) query.whereNull('m.ended_at');
+      const rows = await readOnlyRows(em, CareTeamMember, query, { __provider: { entity: Provider, onJoined: primeProvider } });
       return groupInKeyOrder(patientIds, rows, (m) => m.patient.id);
     });
   return { activeCareTeamByPatient: load(false), fullCareTeamByPatient: load(true) };

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { byIdLoader, groupInKeyOrder } from '../../db/batch';
+import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient } from '../../events/recorder';
 import type { Context } from '../../graphql/context';
@@ -23,7 +23,8 @@ export function goalLoaders(em: EntityManager) {
   return {
     goalById: byIdLoader(em, Goal),
     goalsByPlan: new DataLoader<string, Goal[]>(async (planIds) => {
-      const rows = await em.find(Goal, { carePlan: { $in: [...planIds] } }, { orderBy: { id: 'asc' } });
+      const query = em.getKnex()('goal').select('*').whereIn('care_plan_id', [...planIds]).orderBy('id');
+      const rows = await readOnlyRows(em, Goal, query);
       return groupInKeyOrder(planIds, rows, (goal) => goal.carePlan.id);
     }),
   };

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { byIdLoader } from '../../db/batch';
+import { byIdLoader, readOnlyEntity } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writeNewPatient, writePatient } from '../../events/recorder';
 import type { Context } from '../../graphql/context';
@@ -86,7 +86,7 @@ export const patients = {
 
     const rows = await ctx.em.execute<Record<string, unknown>[]>(query);
     const totalCount = rows.length ? Number(rows[0].__total) : await patients.count(ctx, inner.clone());
-    const list = rows.map(({ __total, ...columns }) => ctx.em.map(Patient, columns));
+    const list = rows.map(({ __total, ...columns }) => readOnlyEntity(ctx.em, Patient, columns));
     for (const patient of list) {
       ctx.loaders.patientById.prime(patient.id, patient);
       if (!ctx.viewer.isAdmin) ctx.loaders.viewerIsMember.prime(patient.id, true);
@@ -108,11 +108,11 @@ export const patients = {
     const org = await ctx.loaders.organizationById.load(expectId('Organization', input.organizationId, 'organizationId'));
     if (!org) throw notFound('Organization', input.organizationId);
     const mrn = input.mrn.trim();
-    if (await ctx.em.count(Patient, { organization: org, mrn })) {
+    if (await ctx.em.count(Patient, { organization: org.id, mrn })) {
       throw badInput('mrn', 'A patient with this MRN already exists in the organization');
     }
     const patient = ctx.em.create(Patient, {
-      organization: org,
+      organization: org.id, // loaded read-only: refer to it by id
       mrn,
       name: input.name.trim(),
       birthDate: toBirthDate(input.birthDate, 'birthDate'),

@@ -34,7 +34,7 @@ export const providers = {
     if (!org) throw badInput('organizationId', 'No such organization');
     if (await ctx.em.count(Provider, { email })) throw badInput('email', 'A provider with this email already exists');
     const provider = ctx.em.create(Provider, {
-      organization: org,
+      organization: org.id, // loaded read-only: refer to it by id
       name: input.name.trim(),
       discipline: input.discipline,
       specialty: input.specialty?.trim() || null,
