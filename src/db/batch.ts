@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { EntityName } from '@mikro-orm/core';
+import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Page } from '../graphql/pagination';
 
@@ -103,12 +103,44 @@ export async function loadChildPages<T extends { id: string }>(
 }
 
 /**
- * A row as an entity for reading only: hydrated like `em.map()`, but neither
- * merged into the identity map nor snapshotted for change tracking, which is
- * most of the cost of a page of rows. Writes always re-read in their own fork.
+ * A row as an entity for reading only: mapped like `em.map()` (column names,
+ * types), but neither merged into the identity map, nor snapshotted for
+ * change tracking, nor given MikroORM's per-instance accessors — which is
+ * most of the cost of a page of rows. A many-to-one relation is a stand-in
+ * that carries only the related `id`, which is all the read path follows
+ * (through loaders). Writes never use these objects: they re-read the rows
+ * they change in their own transaction and refer to others by id.
  */
 export function readOnlyEntity<T extends object>(em: EntityManager, entity: EntityName<T>, row: Record<string, unknown>): T {
   const meta = em.getMetadata().get((entity as { name: string }).name);
-  const data = em.getDriver().mapResult(row as never, meta) as never;
-  return em.getEntityFactory().create(entity, data, { merge: false, refresh: true, convertCustomTypes: true, initialized: true }) as T;
+  const data = em.getDriver().mapResult(row as never, meta) as Record<string, unknown>;
+  let build = readers.get(meta);
+  if (!build) readers.set(meta, (build = compileReader(em, meta)));
+  return build(data) as T;
+}
+
+const readers = new WeakMap<EntityMetadata, (data: Record<string, unknown>) => object>();
+
+function compileReader(em: EntityManager, meta: EntityMetadata): (data: Record<string, unknown>) => object {
+  // Embeddables (the patient's allergies, contacts …) need MikroORM's own hydration.
+  if (meta.props.some((p) => p.kind === ReferenceKind.EMBEDDED)) {
+    return (data) => em.getEntityFactory().create(meta.class, data as never, { merge: false, refresh: true, convertCustomTypes: true, initialized: true });
+  }
+  const platform = em.getPlatform();
+  const props = meta.props.filter((p) => p.persist !== false && (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE));
+  // The entity's prototype carries MikroORM's change-tracking setters; a layer
+  // of plain data properties above it keeps `instanceof` (GraphQL type
+  // resolution) while plain assignment stays plain.
+  const prototype = Object.create(meta.prototype);
+  for (const prop of props) Object.defineProperty(prototype, prop.name, { value: undefined, writable: true, configurable: true });
+  return (data) => {
+    const entity = Object.create(prototype);
+    for (const prop of props) {
+      const value = data[prop.name];
+      if (value === undefined) continue;
+      if (prop.kind === ReferenceKind.MANY_TO_ONE) entity[prop.name] = value === null ? null : { id: value };
+      else entity[prop.name] = prop.customType && value !== null ? prop.customType.convertToJSValue(value, platform) : value;
+    }
+    return entity;
+  };
 }
