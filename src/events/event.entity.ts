@@ -29,7 +29,7 @@ registerEnumType(EventType, { name: 'EventType' });
 @Entity({ tableName: 'event' })
 @Unique({ name: 'event_patient_sequence_unique', properties: ['patient', 'sequence'] })
 @Index({ name: 'event_task_idx', properties: ['task'] })
-@ObjectType({ implements: Node, description: 'One recorded change to a patient\'s care.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'One recorded change to a patient\'s care.' })
 export class Event implements Node {
   [OptionalProps]?: 'at' | 'actor' | 'carePlan' | 'task' | 'goal' | 'changes';
 

@@ -70,7 +70,7 @@ export function toConnection<T>(
   };
 }
 
-@ObjectType({ description: 'Relay page information.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information.' })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -81,7 +81,7 @@ export class PageInfo {
 
 /** Creates `<Name>Edge` and `<Name>Connection` object types for a node type. */
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;
@@ -90,7 +90,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects (Relay connection, keyset cursors).` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} objects (Relay connection, keyset cursors).` })
   class ConnectionType {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -34,7 +34,7 @@ registerEnumType(CarePlanStatus, {
 })
 @Index({ name: 'care_plan_patient_idx', properties: ['patient', 'createdAt'] })
 @Index({ name: 'care_plan_owner_idx', properties: ['owner'] })
-@ObjectType({ implements: Node, description: 'A patient\'s plan of care, with exactly one accountable owner.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A patient\'s plan of care, with exactly one accountable owner.' })
 @Directive('@key(fields: "id")')
 export class CarePlan implements Node {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'version' | 'description' | 'warningSigns';

@@ -19,7 +19,7 @@ import { Provider } from '../providers/provider.entity';
     'create index "care_team_member_active_by_provider" on "care_team_member" ("provider_id", "patient_id") where "ended_at" is null',
 })
 @Index({ name: 'care_team_member_patient_idx', properties: ['patient', 'startedAt'] })
-@ObjectType({ implements: Node, description: 'A provider\'s membership on a patient\'s care team.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A provider\'s membership on a patient\'s care team.' })
 export class CareTeamMember implements Node {
   [OptionalProps]?: 'startedAt' | 'endedAt' | 'active';
 

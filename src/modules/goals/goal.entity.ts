@@ -16,7 +16,7 @@ registerEnumType(GoalStatus, { name: 'GoalStatus' });
 
 @Entity({ tableName: 'goal' })
 @Index({ name: 'goal_care_plan_idx', properties: ['carePlan', 'createdAt'] })
-@ObjectType({ implements: Node, description: 'A goal of a care plan, ideally with a measurable target.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A goal of a care plan, ideally with a measurable target.' })
 export class Goal implements Node {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'version' | 'target' | 'dueDate';
 

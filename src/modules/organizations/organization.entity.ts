@@ -4,7 +4,7 @@ import { newId } from '../../db/ids';
 import { Node } from '../../graphql/node';
 
 @Entity({ tableName: 'organization' })
-@ObjectType({ implements: Node, description: 'A clinic or practice. Providers belong to one.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A clinic or practice. Providers belong to one.' })
 @Directive('@key(fields: "id")')
 export class Organization implements Node {
   [OptionalProps]?: 'createdAt';

@@ -12,7 +12,7 @@ registerEnumType(AllergyCriticality, {
 });
 
 @Embeddable()
-@ObjectType({ description: 'A known allergy or intolerance.' })
+@ObjectType({ simpleResolvers: true, description: 'A known allergy or intolerance.' })
 export class Allergy {
   @Property({ type: 'text' })
   @Field({ description: 'What the patient reacts to, e.g. "penicillin".' })
@@ -28,7 +28,7 @@ export class Allergy {
 }
 
 @Embeddable()
-@ObjectType({ description: 'A family member or caregiver the care team may contact.' })
+@ObjectType({ simpleResolvers: true, description: 'A family member or caregiver the care team may contact.' })
 export class SupportContact {
   @Property({ type: 'text' })
   @Field()
@@ -52,7 +52,7 @@ export class SupportContact {
 }
 
 @Embeddable()
-@ObjectType({ description: 'A diagnosed condition.' })
+@ObjectType({ simpleResolvers: true, description: 'A diagnosed condition.' })
 export class Condition {
   @Property({ type: 'text' })
   @Field()
@@ -68,7 +68,7 @@ export class Condition {
 }
 
 @Embeddable()
-@ObjectType({ description: 'A medication the patient currently takes.' })
+@ObjectType({ simpleResolvers: true, description: 'A medication the patient currently takes.' })
 export class Medication {
   @Property({ type: 'text' })
   @Field()

@@ -13,7 +13,7 @@ export enum Discipline {
 registerEnumType(Discipline, { name: 'Discipline', description: 'The kind of clinician.' });
 
 @Entity({ tableName: 'provider' })
-@ObjectType({ implements: Node, description: 'A clinician: physician, specialist, therapist or nurse.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A clinician: physician, specialist, therapist or nurse.' })
 @Directive('@key(fields: "id")')
 export class Provider implements Node {
   [OptionalProps]?: 'createdAt' | 'phone' | 'specialty';

@@ -41,7 +41,7 @@ registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'The FHIR Task l
 @Entity({ tableName: 'task' })
 @Index({ name: 'task_care_plan_idx', properties: ['carePlan', 'createdAt', 'id'] })
 @Index({ name: 'task_assignee_idx', properties: ['assignee', 'status', 'createdAt', 'id'] })
-@ObjectType({ implements: Node, description: 'A shared piece of work with an assignee and a strict lifecycle.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A shared piece of work with an assignee and a strict lifecycle.' })
 @Directive('@key(fields: "id")')
 export class Task implements Node {
   [OptionalProps]?:
@@ -107,7 +107,7 @@ export class Task implements Node {
 
 @Entity({ tableName: 'task_note' })
 @Index({ name: 'task_note_task_idx', properties: ['task', 'createdAt', 'id'] })
-@ObjectType({ implements: Node, description: 'A note on a task, by a team member.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A note on a task, by a team member.' })
 export class TaskNote implements Node {
   [OptionalProps]?: 'createdAt';
 
