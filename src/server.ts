@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { PgNotifyBus } from './events/bus';
@@ -20,6 +20,7 @@ import type { Logger } from './logger';
 import { createContext, type Context } from './graphql/context';
 import { ErrorCode, formatError } from './graphql/errors';
 import { buildHubSchema } from './graphql/schema';
+import { DocumentCache, subscribeShared } from './graphql/subscriptions';
 
 export interface HubServer {
   httpServer: http.Server;
@@ -78,13 +79,25 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
   await feed.start();
 
   const connectionsPerProvider = new Map<string, number>();
+  const documents = new DocumentCache(schema);
   const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
+  // WebSocket results pass the same error masking as HTTP ones.
+  const formatWsError = (err: GraphQLError) =>
+    formatError(err.toJSON(), err, {
+      exposeInternals: config.isDevelopment,
+      onUnexpected: (cause) => logger.error({ err: cause }, 'unexpected error in a subscription'),
+    });
   const wsCleanup = useServer<{ authorization?: string }, SocketState>(
     {
       schema,
+      subscribe: subscribeShared,
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(formatWsError) } : undefined,
       // Refused handshakes close with graphql-ws's 4403 Forbidden.
       onConnect: async (ctx) => {
         ctx.extra.subscriptions = new Set();
+        // Nothing reads the upgrade request after the handshake; every idle dashboard would hold one.
+        (ctx.extra as { request?: unknown }).request = undefined;
         try {
           ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em.fork());
         } catch {
@@ -103,14 +116,20 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
         if (open > 0) connectionsPerProvider.set(key, open);
         else connectionsPerProvider.delete(key);
       },
-      onSubscribe: (ctx, id) => {
+      onSubscribe: (ctx, id, payload) => {
         if (ctx.extra.subscriptions!.size >= config.ws.maxSubscriptionsPerConnection) {
           return limitReached(`At most ${config.ws.maxSubscriptionsPerConnection} subscriptions per connection`);
         }
+        const document = documents.get(payload.query);
+        if (Array.isArray(document)) return document;
         ctx.extra.subscriptions!.add(id);
+        return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
       },
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
-      onError: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.subscriptions?.delete(id);
+        return errors.map(formatWsError);
+      },
       context: (ctx) => createContext(orm, ctx.extra.viewer!, crypto.randomUUID(), feed),
     },
     wsServer,

@@ -30,7 +30,8 @@ export class EventFeed {
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly em: EntityManager,
+    /** The root entity manager: streams fork it to read the events table. */
+    readonly em: EntityManager,
     private readonly bus: EventBus,
     private readonly logger: Logger,
   ) {}

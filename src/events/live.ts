@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../auth/access';
-import { ResolutionScope, type Context } from '../graphql/context';
+import { ResolutionScope, releaseScope, type Context } from '../graphql/context';
 import { Task } from '../modules/tasks/task.entity';
 import { Event } from './event.entity';
 import { activeMembers, type EventFeed, type FeedSubscriber } from './feed';
@@ -32,6 +32,7 @@ class Inbox implements FeedSubscriber {
   private items: Delivery[] = [];
   private overflow = false;
   private wake: (() => void) | null = null;
+  private watchesAbort = false;
 
   push(events: readonly Event[], members: ReadonlySet<string>, scope: ResolutionScope) {
     if (this.items.length + events.length > MAX_BUFFERED) this.resync();
@@ -47,11 +48,13 @@ class Inbox implements FeedSubscriber {
 
   /** Waits for news; returns what is buffered and whether some was dropped. */
   async take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
+    if (!this.watchesAbort) {
+      // Once per inbox: a listener per wait would pile up on a long-lived subscription.
+      this.watchesAbort = true;
+      signal.addEventListener('abort', () => this.wake?.(), { once: true });
+    }
     while (!this.items.length && !this.overflow && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
     const taken = { deliveries: this.items, overflow: this.overflow };
@@ -106,23 +109,24 @@ export async function patientEventStream(
   afterSequence: number | null | undefined,
 ): Promise<AsyncGenerator<LiveItem>> {
   await access.assertCanSeePatient(ctx, patientId);
-  await ctx.audit.flushReads(ctx.em.fork()); // one READ record for the subscription
+  await ctx.audit.flushReads(feed.em.fork()); // one READ record for the subscription
   const viewer = ctx.viewer.providerId!;
   const inbox = new Inbox();
   const unsubscribe = feed.subscribePatient(patientId, inbox);
   let next = afterSequence ?? null;
   if (next === null) {
-    const [row] = await ctx.em.getConnection().execute('select last_event_sequence from patient where id = ?', [patientId]);
+    const [row] = await feed.em.getConnection().execute('select last_event_sequence from patient where id = ?', [patientId]);
     next = Number(row.last_event_sequence);
   }
   let last = next;
+  releaseScope(ctx); // each event brings its own
 
   return abortable(async function* stream(signal) {
     /** Yields the delivery (after any events missing before it); false once access has ended. */
     async function* deliver({ event, members, scope }: Delivery): AsyncGenerator<LiveItem, boolean> {
       if (event.sequence <= last) return true;
       if (event.sequence > last + 1) {
-        for await (const missed of readFromTable(ctx.em, patientId, last, event.sequence)) {
+        for await (const missed of readFromTable(feed.em, patientId, last, event.sequence)) {
           if (!(yield* deliver(missed))) return false;
         }
       }
@@ -135,12 +139,12 @@ export async function patientEventStream(
       return true;
     }
     try {
-      for await (const delivery of readFromTable(ctx.em, patientId, last)) {
+      for await (const delivery of readFromTable(feed.em, patientId, last)) {
         if (!(yield* deliver(delivery))) return;
       }
       while (!signal.aborted) {
         const { deliveries, overflow } = await inbox.take(signal);
-        const batch = overflow ? readFromTable(ctx.em, patientId, last) : deliveries;
+        const batch = overflow ? readFromTable(feed.em, patientId, last) : deliveries;
         for await (const delivery of batch) {
           if (!(yield* deliver(delivery))) return;
         }
@@ -160,13 +164,14 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
   const viewer = access.requireProvider(ctx);
   const inbox = new Inbox();
   const unsubscribe = feed.subscribeAll(inbox);
-  const rows = await ctx.em.getConnection().execute<{ id: string; last_event_sequence: number }[]>(
+  const rows = await feed.em.getConnection().execute<{ id: string; last_event_sequence: number }[]>(
     `select p.id, p.last_event_sequence from patient p
        join care_team_member m on m.patient_id = p.id and m.provider_id = ? and m.ended_at is null`,
     [viewer],
   );
   /** Last sequence considered, per patient whose team the caller is on. */
   const last = new Map(rows.map((r) => [r.id, Number(r.last_event_sequence)]));
+  releaseScope(ctx); // each event brings its own
 
   async function isMine({ event, scope }: Delivery): Promise<boolean> {
     if (!event.task) return false;
@@ -189,12 +194,12 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
       const seen = last.get(patientId) ?? event.sequence - 1; // newly on the team: start here
       if (event.sequence <= seen) return;
       if (event.sequence > seen + 1) {
-        for await (const missed of readFromTable(ctx.em, patientId, seen, event.sequence)) yield* consider(missed);
+        for await (const missed of readFromTable(feed.em, patientId, seen, event.sequence)) yield* consider(missed);
       }
       last.set(patientId, event.sequence);
       if (await isMine(delivery)) {
         ctx.audit.read(patientId);
-        await ctx.audit.flushReads(ctx.em.fork());
+        await ctx.audit.flushReads(feed.em.fork());
         yield { event, scope };
       }
     }
@@ -203,7 +208,7 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
         const { deliveries, overflow } = await inbox.take(signal);
         if (overflow) {
           for (const [patientId, seen] of [...last]) {
-            for await (const delivery of readFromTable(ctx.em, patientId, seen)) yield* consider(delivery);
+            for await (const delivery of readFromTable(feed.em, patientId, seen)) yield* consider(delivery);
           }
         }
         for (const delivery of deliveries) yield* consider(delivery);

@@ -20,10 +20,39 @@ export interface Context {
   feed?: EventFeed;
 }
 
-/** A fresh, per-operation context: its own entity manager fork, loaders and audit buffer. */
+/**
+ * A fresh, per-operation context: its own entity manager fork, loaders and
+ * audit buffer. The fork and the loaders are made on first use, so an idle
+ * subscription (whose events each bring their own, see ResolutionScope)
+ * holds neither.
+ */
 export function createContext(orm: Orm, viewer: Viewer, requestId: string, feed?: EventFeed): Context {
-  const em = orm.em.fork();
-  return { em, viewer, requestId, feed, loaders: createLoaders(em, viewer), audit: new AuditLog(viewer, requestId) };
+  let em: EntityManager | undefined;
+  let loaders: Loaders | undefined;
+  return {
+    viewer,
+    requestId,
+    feed,
+    audit: new AuditLog(viewer, requestId),
+    get em() {
+      return (em ??= orm.em.fork());
+    },
+    set em(value) {
+      em = value;
+    },
+    get loaders() {
+      return (loaders ??= createLoaders(this.em, viewer));
+    },
+    set loaders(value) {
+      loaders = value;
+    },
+  };
+}
+
+/** Lets an idle subscription drop the fork and loaders it used to start; they are made again if needed. */
+export function releaseScope(ctx: Context): void {
+  ctx.em = undefined as never;
+  ctx.loaders = undefined as never;
 }
 
 /**
