@@ -5,7 +5,9 @@
  *   npm run bench -- --smoke           seconds: tiny data, short loads, proves the bench runs (CI)
  *   npm run bench -- --growth          also: dashboard p50 at 1k and at 100k patients
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
+ *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
+ *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout)
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *
  * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
@@ -33,6 +35,10 @@ const option = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
+const only = (name: string) => { // --only fanout,dashboard: run just these sections
+  const i = argv.indexOf('--only');
+  return i < 0 || argv[i + 1].split(',').includes(name);
+};
 const smoke = flag('smoke');
 const settings = {
   patients: option('patients', smoke ? 40 : 2000),
@@ -41,7 +47,9 @@ const settings = {
   duration: option('duration', smoke ? 1 : 10),
   concurrency: smoke ? [1, 10] : [1, 10, 50],
   pageSizes: [5, 25, 100],
-  fanout: smoke ? [10] : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
+  fanout: argv.includes('--fanout')
+    ? argv[argv.indexOf('--fanout') + 1].split(',').map(Number)
+    : smoke ? [10] : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
   fanoutRounds: smoke ? 2 : 5,
   growth: flag('growth'),
 };
@@ -391,10 +399,10 @@ interface Measured {
   command: string;
   database: string;
   settings: typeof settings;
-  dashboard: Awaited<ReturnType<typeof dashboardVersusFloor>>;
-  statements: Awaited<ReturnType<typeof statementsPerRequest>>;
-  mutations: Awaited<ReturnType<typeof mutationThroughput>>;
-  fanout: Awaited<ReturnType<typeof fanout>>;
+  dashboard: Awaited<ReturnType<typeof dashboardVersusFloor>> | null;
+  statements: Awaited<ReturnType<typeof statementsPerRequest>> | null;
+  mutations: Awaited<ReturnType<typeof mutationThroughput>> | null;
+  fanout: Awaited<ReturnType<typeof fanout>> | null;
   growth: Awaited<ReturnType<typeof growth>> | null;
 }
 interface Target { target: string; measured: string; ok: boolean }
@@ -404,53 +412,72 @@ const verdict = (ok: boolean) => (ok ? 'pass' : '**short**');
 
 function report(r: Results): string {
   const lines: string[] = [];
-  lines.push(`# Benchmark results`, '');
-  lines.push(`${r.when} · ${r.machine} · ${r.settings.patients.toLocaleString('en')} patients, ${r.settings.providers} providers; `
-    + `dashboard user on ${r.dashboard.patientsOnTeam} patients' teams, page of ${r.dashboard.patientsShown}. `
+  const skipped = '_Not measured in this run._';
+  lines.push('# Benchmark results', '');
+  lines.push(`${r.when} · ${r.machine} · ${r.database} · ${r.settings.patients.toLocaleString('en')} patients, `
+    + `${r.settings.providers} providers${r.dashboard ? `; the dashboard user is on ${r.dashboard.patientsOnTeam} patients' teams, page of ${r.dashboard.patientsShown}` : ''}. `
     + `Reproduce: \`${r.command}\`.`, '');
   lines.push('## Dashboard query (first: 25)', '');
-  lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
-  lines.push('|---:|---:|---:|---:|---:|---:|');
-  for (const x of r.dashboard.rows) {
-    lines.push(`| ${x.connections} | ${x.hub.rps.toFixed(0)} | ${x.hub.p50} / ${x.hub.p99} | ${x.floor.rps.toFixed(0)} | ${x.floor.p50} / ${x.floor.p99} | ${x.ratio.toFixed(2)} |`);
-  }
+  if (r.dashboard) {
+    lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
+    lines.push('|---:|---:|---:|---:|---:|---:|');
+    for (const x of r.dashboard.rows) {
+      lines.push(`| ${x.connections} | ${x.hub.rps.toFixed(0)} | ${x.hub.p50} / ${x.hub.p99} | ${x.floor.rps.toFixed(0)} | ${x.floor.p50} / ${x.floor.p99} | ${x.ratio.toFixed(2)} |`);
+    }
+  } else lines.push(skipped);
   lines.push('', '## SQL statements per dashboard request', '');
-  lines.push('| first | patients | statements |', '|---:|---:|---:|');
-  for (const x of r.statements) lines.push(`| ${x.first} | ${x.patients} | ${x.statements} |`);
-  lines.push('', `## Mutations (${r.mutations.clients} clients, each with its event and audit record)`, '');
-  lines.push('| mutation | per second |', '|---|---:|');
-  lines.push(`| transitionTask | ${r.mutations.transitionTask.toFixed(0)} |`, `| addTaskNote | ${r.mutations.addTaskNote.toFixed(0)} |`);
-  lines.push('', '## Subscription fan-out (one change, N dashboards on one patient)', '');
-  lines.push('| subscribers | p50 ms | p99 ms | max ms | RSS per idle subscription | heap per idle subscription |');
-  lines.push('|---:|---:|---:|---:|---:|---:|');
-  for (const x of r.fanout) {
-    lines.push(`| ${x.subscribers.toLocaleString('en')} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${x.max.toFixed(1)} | `
-      + `${(x.bytesPerSubscription / 1024).toFixed(1)} KB | ${(x.heapBytesPerSubscription / 1024).toFixed(1)} KB |`);
-  }
+  if (r.statements) {
+    lines.push('| first | patients | statements |', '|---:|---:|---:|');
+    for (const x of r.statements) lines.push(`| ${x.first} | ${x.patients} | ${x.statements} |`);
+  } else lines.push(skipped);
+  lines.push('', '## Mutations (10 clients; each writes its event and audit record)', '');
+  if (r.mutations) {
+    lines.push('| mutation | per second |', '|---|---:|');
+    lines.push(`| transitionTask | ${r.mutations.transitionTask.toFixed(0)} |`, `| addTaskNote | ${r.mutations.addTaskNote.toFixed(0)} |`);
+  } else lines.push(skipped);
+  lines.push('', '## Subscription fan-out (one change, N dashboards on one patient, clients in another process)', '');
+  if (r.fanout) {
+    lines.push('| subscribers | p50 ms | p99 ms | max ms | RSS per idle subscription | heap per idle subscription |');
+    lines.push('|---:|---:|---:|---:|---:|---:|');
+    for (const x of r.fanout) {
+      lines.push(`| ${x.subscribers.toLocaleString('en')} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${x.max.toFixed(1)} | `
+        + `${(x.bytesPerSubscription / 1024).toFixed(1)} KB | ${(x.heapBytesPerSubscription / 1024).toFixed(1)} KB |`);
+    }
+  } else lines.push(skipped);
   lines.push('', '## Growth', '');
   lines.push(r.growth
     ? `Dashboard p50 (10 clients): ${r.growth.at1k} ms at 1,000 patients, ${r.growth.at100k} ms at 100,000 (×${r.growth.ratio.toFixed(2)}).`
-    : 'Not measured in this run (`--growth`).');
+    : '_Not measured in this run (`--growth`)._');
   lines.push('', '## Targets', '', '| target | measured | |', '|---|---|---|');
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${verdict(t.ok)} |`);
   return `${lines.join('\n')}\n`;
 }
 
 function targets(r: Measured): Target[] {
-  const at50 = r.dashboard.rows.find((x) => x.connections === 50);
   const t: Target[] = [];
-  const ratio = Math.min(...r.dashboard.rows.map((x) => x.ratio));
-  t.push({ target: 'dashboard throughput ≥ 0.5× raw-SQL floor', measured: `${ratio.toFixed(2)}× (lowest)`, ok: ratio >= 0.5 });
-  if (at50) t.push({ target: 'dashboard p99 ≤ 50 ms at 50 clients', measured: `${at50.hub.p99} ms`, ok: at50.hub.p99 <= 50 });
-  const counts = r.statements.map((x) => x.statements);
-  t.push({ target: 'statements per request constant in page size, ≤ 8', measured: counts.join(' / '), ok: new Set(counts).size === 1 && counts[0] <= 8 });
-  for (const [n, limit] of [[1000, 50], [10000, 250]] as const) {
-    const row = r.fanout.find((x) => x.subscribers === n);
-    if (row) t.push({ target: `fan-out to ${n.toLocaleString('en')}: p99 ≤ ${limit} ms`, measured: `${row.p99.toFixed(1)} ms`, ok: row.p99 <= limit });
+  if (r.dashboard) {
+    const ratio = Math.min(...r.dashboard.rows.map((x) => x.ratio));
+    t.push({ target: 'dashboard throughput ≥ 0.5× raw-SQL floor', measured: `${ratio.toFixed(2)}× (lowest)`, ok: ratio >= 0.5 });
+    const at50 = r.dashboard.rows.find((x) => x.connections === 50);
+    if (at50) t.push({ target: 'dashboard p99 ≤ 50 ms at 50 clients', measured: `${at50.hub.p99} ms`, ok: at50.hub.p99 <= 50 });
   }
-  const largest = r.fanout.at(-1);
-  if (largest) {
-    t.push({ target: '≤ 30 KB per idle subscription', measured: `${(largest.bytesPerSubscription / 1024).toFixed(1)} KB RSS at ${largest.subscribers.toLocaleString('en')}`, ok: largest.bytesPerSubscription <= 30 * 1024 });
+  if (r.statements) {
+    const counts = r.statements.map((x) => x.statements);
+    t.push({ target: 'statements per request constant in page size, ≤ 8', measured: counts.join(' / '), ok: new Set(counts).size === 1 && counts[0] <= 8 });
+  }
+  if (r.fanout) {
+    for (const [n, limit] of [[1000, 50], [10000, 250]] as const) {
+      const row = r.fanout.find((x) => x.subscribers === n);
+      if (row) t.push({ target: `fan-out to ${n.toLocaleString('en')}: p99 ≤ ${limit} ms`, measured: `${row.p99.toFixed(1)} ms`, ok: row.p99 <= limit });
+    }
+    const largest = r.fanout.at(-1);
+    if (largest) {
+      t.push({
+        target: '≤ 30 KB per idle subscription',
+        measured: `${(largest.bytesPerSubscription / 1024).toFixed(1)} KB RSS at ${largest.subscribers.toLocaleString('en')}`,
+        ok: largest.bytesPerSubscription <= 30 * 1024,
+      });
+    }
   }
   if (r.growth) t.push({ target: 'dashboard p50 grows ≤ 1.2× from 1k to 100k patients', measured: `×${r.growth.ratio.toFixed(2)}`, ok: r.growth.ratio <= 1.2 });
   return t;
@@ -461,18 +488,22 @@ async function measureAll(): Promise<Results> {
   try {
     const data = await load(db.url, { tag: 'main', patients: settings.patients, providers: settings.providers, benchPatients: settings.benchPatients });
     const token = await signToken(SECRET, { sub: data.benchProviderId });
-    const statements = await statementsPerRequest(db.url, token);
-    const floor = await child('floor.ts', { DATABASE_URL: db.url });
+    const statements = only('statements') ? await statementsPerRequest(db.url, token) : null;
     const hub = await startHub(db.url);
-    let dashboard: Measured['dashboard'], mutations: Measured['mutations'], fan: Measured['fanout'];
+    let dashboard: Measured['dashboard'] = null, mutations: Measured['mutations'] = null, fan: Measured['fanout'] = null;
     try {
-      dashboard = await dashboardVersusFloor(hub.url!, floor.url!, token, data);
-      await floor.stop();
-      mutations = await mutationThroughput(hub.url!, token, data);
-      fan = await fanout(hub, db.url, data);
+      if (only('dashboard')) {
+        const floor = await child('floor.ts', { DATABASE_URL: db.url });
+        try {
+          dashboard = await dashboardVersusFloor(hub.url!, floor.url!, token, data);
+        } finally {
+          await floor.stop();
+        }
+      }
+      if (only('mutations')) mutations = await mutationThroughput(hub.url!, token, data);
+      if (only('fanout')) fan = await fanout(hub, db.url, data);
     } finally {
       await hub.stop();
-      await floor.stop();
     }
     const growthResult = settings.growth ? await growth(db) : null;
     const partial: Measured = {
@@ -497,7 +528,8 @@ async function main() {
   const started = Date.now();
   const results = await measureAll();
   const markdown = report(results);
-  const out = smoke ? path.join(__dirname, '.data') : __dirname;
+  // Only a full run replaces the committed results.
+  const out = smoke || argv.includes('--only') ? path.join(__dirname, '.data') : __dirname;
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.md'), markdown);
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
