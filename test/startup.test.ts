@@ -4,6 +4,20 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { freePort, startServerProcess } from './support/process';
 
+const DASHBOARD = `query Dashboard($first: Int!) {
+  patients(first: $first) {
+    totalCount
+    edges { node {
+      id name birthDate
+      careTeam { role provider { id name discipline } }
+      activeCarePlan { id title status version owner { id name }
+        goals { id description status }
+        tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
+          edges { node { id title kind priority status dueAt assignee { id name discipline } } } } }
+    } }
+  }
+}`;
+
 describe('npm start on a machine with nothing installed', () => {
   let dataDir: string;
   beforeAll(() => {
@@ -13,7 +27,7 @@ describe('npm start on a machine with nothing installed', () => {
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts an embedded PostgreSQL, migrates, loads the demo, prints a working token, and stops cleanly; a restart reuses the data', async () => {
+  it('starts an embedded PostgreSQL, migrates, loads the demo, prints a token that opens the demo dashboard, and stops cleanly; a restart reuses the data', async () => {
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
 
     const first = startServerProcess(env);
@@ -23,12 +37,36 @@ describe('npm start on a machine with nothing installed', () => {
 
     const health = await fetch(url.replace(/graphql$/, 'healthz'));
     expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
-    const me = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ me { name discipline } patients { totalCount } }' }),
-    }).then((r) => r.json());
-    expect(me).toEqual({ data: { me: { name: 'Dr. Amara Okafor', discipline: 'PHYSICIAN' }, patients: { totalCount: 3 } } });
+    const post = (query: string, variables: object = {}) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>);
+    expect(await post('{ me { name discipline } }')).toEqual({ data: { me: { name: 'Dr. Amara Okafor', discipline: 'PHYSICIAN' } } });
+
+    // The portal's dashboard over the demo: every patient with team, active plan, goals and open tasks.
+    const dashboard = await post(DASHBOARD, { first: 25 });
+    expect(dashboard.errors).toBeUndefined();
+    const { totalCount, edges } = dashboard.data.patients;
+    expect(totalCount).toBe(3);
+    const byName = Object.fromEntries(edges.map((e: any) => [e.node.name, e.node]));
+    expect(Object.keys(byName).sort()).toEqual(['Helen Achterberg', 'Miguel Ortega', 'Ruth Lindqvist']);
+    expect(byName['Ruth Lindqvist'].activeCarePlan).toMatchObject({ title: 'Home recovery after right hip replacement', status: 'ACTIVE', owner: { name: 'Dr. Sofia Marin' } });
+    expect(byName['Miguel Ortega'].careTeam.map((m: any) => m.role)).toEqual(['primary physician', 'psychotherapist']);
+    for (const patient of edges.map((e: any) => e.node)) {
+      expect(patient.careTeam.length).toBeGreaterThanOrEqual(2);
+      expect(patient.activeCarePlan.goals.length).toBeGreaterThanOrEqual(2);
+      const open = patient.activeCarePlan.tasks.edges.map((e: any) => e.node);
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((t: any) => ['REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'ON_HOLD'].includes(t.status))).toBe(true);
+      expect(open.every((t: any) => t.assignee?.name)).toBe(true);
+    }
+    // Completed work is not on the dashboard; a paused home visit is.
+    const heartTasks = byName['Helen Achterberg'].activeCarePlan.tasks.edges.map((e: any) => e.node);
+    expect(heartTasks.find((t: any) => t.title === 'Home visit: check ankle oedema')).toMatchObject({ status: 'ON_HOLD', priority: 'ASAP' });
+    const ruthTasks = byName['Ruth Lindqvist'].activeCarePlan.tasks.edges.map((e: any) => e.node.title);
+    expect(ruthTasks).not.toContain('Daily anticoagulant injection teaching');
 
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
