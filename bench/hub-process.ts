@@ -21,7 +21,7 @@ export interface HubStats {
 }
 
 async function main() {
-  const config = { ...loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }), port: 0 };
+  const config = { ...loadConfig({ ...process.env, LOG_LEVEL: 'warn' }), port: 0 };
   let statements = 0;
   const counting = process.env.BENCH_COUNT_STATEMENTS === '1';
   const orm = await initOrm({

@@ -115,6 +115,8 @@ async function child(script: string, env: Record<string, string>, execArgv: stri
 
 const startHub = (databaseUrl: string, extra: Record<string, string> = {}) =>
   child('hub-process.ts', {
+    // As deployed: graphql-js and others pick their production code paths from the environment.
+    NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: SECRET,
     WS_MAX_CONNECTIONS_PER_PROVIDER: '20000',
