@@ -221,6 +221,43 @@ describe('connection hygiene', () => {
   });
 });
 
+describe('connection hygiene, continued', () => {
+  it('caps WebSocket connections per provider: the one past the cap is refused with 4403, and a closed one frees its place', async () => {
+    const capped = await startTestHub({ WS_MAX_CONNECTIONS_PER_PROVIDER: '2' });
+    try {
+      const { nurse, patient } = await careSetup();
+      const token = await w.token(nurse);
+      const open = () => {
+        const c = wsClient(capped.wsUrl, token);
+        return { c, sub: subscribe(c, PatientEventsDocument, { patientId: patient.id }) };
+      };
+      const [a, b] = [open(), open()];
+      while (capped.subscriptions() < 2) await new Promise((r) => setTimeout(r, 20));
+      const third = open();
+      expect(((await third.sub.done) as { code?: number }).code).toBe(4403);
+      await a.c.dispose();
+      while (capped.subscriptions() > 1) await new Promise((r) => setTimeout(r, 20));
+      const fourth = open();
+      while (capped.subscriptions() < 2) await new Promise((r) => setTimeout(r, 20));
+      await Promise.all([b.c.dispose(), third.c.dispose(), fourth.c.dispose()]);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('answers an invalid subscription document with GRAPHQL_VALIDATION_FAILED and keeps the connection', async () => {
+    const { nurse, patient } = await careSetup();
+    const c = client(await w.token(nurse));
+    const invalid = await new Promise<unknown>((resolve) => {
+      c.subscribe({ query: 'subscription { patientEvents(patientId: "x") { noSuchField } }' }, { next: () => undefined, error: resolve, complete: () => resolve(null) });
+    });
+    expect((invalid as { extensions?: { code?: string } }[])[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const good = subscribe(c, PatientEventsDocument, { patientId: patient.id, afterSequence: 0 });
+    const [first] = await good.received(1);
+    expect(first.data!.patientEvents.sequence).toBe(1);
+  });
+});
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }
