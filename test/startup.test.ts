@@ -84,6 +84,29 @@ describe('npm start on a machine with nothing installed', () => {
   }, 90_000);
 });
 
+describe('the embedded PostgreSQL', () => {
+  const asRoot = os.userInfo().uid === 0 ? it : it.skip;
+  asRoot('serves as root even when DATA_DIR is in a folder the postgres OS user cannot enter (a project under /root)', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-closed-')); // mode 0700, like /root
+    const server = startServerProcess({
+      DATA_DIR: path.join(closed, '.data'), PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn', DEMO_DATA: 'false',
+    });
+    let cluster: string | undefined;
+    try {
+      const output = await server.ready;
+      cluster = /the embedded cluster lives in (\/var\/tmp\/carehub\/\w+)\/pg/.exec(output)?.[1];
+      expect(cluster).toBeDefined();
+      const url = /Care hub ready at (\S+)/.exec(output)![1];
+      expect(await (await fetch(url.replace(/graphql$/, 'healthz'))).json()).toEqual({ status: 'ok', database: 'up' });
+    } finally {
+      expect(await server.stop()).toBe(0);
+      if (cluster) fs.rmSync(cluster, { recursive: true, force: true });
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('configuration', () => {
   it('stops start-up with a message that names the bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

@@ -25,9 +25,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       dataDir: path.join(config.dataDir, 'pg'),
       port: config.embeddedPgPort,
       onLog: (line) => logger.debug({ postgres: line }),
+      onNotice: (line) => logger.warn(line),
     });
     url = embedded.url;
-    logger.info({ ms: Date.now() - started, port: config.embeddedPgPort }, 'embedded PostgreSQL started');
+    logger.info({ ms: Date.now() - started, port: config.embeddedPgPort, dataDir: embedded.dataDir }, 'embedded PostgreSQL started');
   }
 
   let orm: Orm;

