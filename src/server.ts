@@ -20,6 +20,7 @@ import type { Logger } from './logger';
 import { createContext, type Context } from './graphql/context';
 import { ErrorCode, formatError } from './graphql/errors';
 import { buildHubSchema } from './graphql/schema';
+import { auditedOperationName } from './modules/audit/audit.service';
 import { DocumentCache, subscribeShared } from './graphql/subscriptions';
 
 export interface HubServer {
@@ -50,10 +51,8 @@ function auditPlugin(orm: Orm, logger: Logger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation, operationName }) {
-          if (!operation) return;
-          const fields = operation.selectionSet.selections.map((s) => ('name' in s && s.name ? s.name.value : '?'));
-          contextValue.audit.operation = `${operation.operation} ${operationName ?? fields.join(',')}`;
+        async didResolveOperation({ contextValue, operation }) {
+          if (operation) contextValue.audit.operation = auditedOperationName(operation);
         },
         async willSendResponse({ contextValue }) {
           try {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../graphql/context';
 import { forbidden, notFound } from '../graphql/errors';
 
@@ -68,6 +69,22 @@ export const access = {
         : notFound('Patient', patientId);
     }
     return access.requireProvider(ctx);
+  },
+
+  /**
+   * Inside a write's transaction, with the patient row locked: is the writer
+   * still an active member? Closes the window between the check made before
+   * the transaction and the commit, during which an ADMIN may end the
+   * membership (ending it takes the same lock). ADMIN's own writes are
+   * administrative and need no membership.
+   */
+  async assertStillMember(em: EntityManager, ctx: Context, patientId: string): Promise<void> {
+    if (ctx.viewer.isAdmin) return;
+    const rows = await em.execute<unknown[]>(
+      'select 1 from care_team_member where patient_id = ? and provider_id = ? and ended_at is null',
+      [patientId, ctx.viewer.providerId ?? ''],
+    );
+    if (!rows.length) throw notFound('Patient', patientId);
   },
 
   /** Edits of a plan, its goals and its tasks: the plan owner. */

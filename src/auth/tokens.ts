@@ -40,17 +40,18 @@ export function createTokenVerifier(config: Config, secret: string | undefined):
   const key = secret ? new TextEncoder().encode(secret) : undefined;
   const jwks = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
   // Issuer and audience are checked on identity-provider tokens; local HS256 tokens carry neither.
+  // Every token must expire: one without `exp` would be valid forever.
   const claimsOptions = { issuer: config.jwt.issuer, audience: config.jwt.audience };
 
   return {
     async verify(token) {
       let payload: JWTPayload;
       try {
-        const alg = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')).alg;
+        const alg = headerAlg(token);
         if (alg === 'HS256' && key) {
-          ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
+          ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] }));
         } else if (jwks && (alg === 'RS256' || alg === 'ES256')) {
-          ({ payload } = await jwtVerify(token, jwks, { ...claimsOptions, algorithms: ['RS256', 'ES256'] }));
+          ({ payload } = await jwtVerify(token, jwks, { ...claimsOptions, algorithms: ['RS256', 'ES256'], requiredClaims: ['exp'] }));
         } else {
           throw new InvalidTokenError('unsupported token algorithm');
         }
@@ -66,6 +67,13 @@ export function createTokenVerifier(config: Config, secret: string | undefined):
       return { sub: payload.sub, roles };
     },
   };
+}
+
+/** The `alg` of a compact JWS header; a header that is not a JSON object is not a token. */
+function headerAlg(token: string): unknown {
+  const header: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new InvalidTokenError('invalid token');
+  return (header as { alg?: unknown }).alg;
 }
 
 /** Signs an HS256 token, for `npm run token`, the demo banner and tests. */

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { Context } from '../graphql/context';
 import { badInput, forbidden } from '../graphql/errors';
@@ -17,10 +18,16 @@ import { Event } from './event.entity';
 import { EventConnection, events } from './events.service';
 import type { EventFeed } from './feed';
 import { ACCESS_ENDED, myTaskEventStream, patientEventStream, type LiveItem } from './live';
+import { auditedOperationName } from '../modules/audit/audit.service';
 
 function feedOf(ctx: Context): EventFeed {
   if (!ctx.feed) throw new Error('subscriptions need the live event feed');
   return ctx.feed;
+}
+
+/** Names the subscription's audit records (the Apollo audit plugin sees HTTP operations only). */
+function nameAuditedOperation(ctx: Context, info: GraphQLResolveInfo): void {
+  ctx.audit.operation = auditedOperationName(info.operation);
 }
 
 /** Per event: refuse if access ended, else resolve it in the scope it shares with its other subscribers. */
@@ -43,7 +50,8 @@ export class EventResolver {
     description:
       'Every stored event of the patient after `afterSequence` (omit it for live events only), then live events: '
       + 'in order, each once. Completes with FORBIDDEN when the caller leaves the care team.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { patientId: string; afterSequence?: number | null }, Context>) => {
+    subscribe: ({ args, context, info }: SubscribeResolverData<unknown, { patientId: string; afterSequence?: number | null }, Context>) => {
+      nameAuditedOperation(context, info);
       const patientId = expectId('Patient', args.patientId, 'patientId');
       if (args.afterSequence != null && args.afterSequence < 0) throw badInput('afterSequence', 'afterSequence must be ≥ 0');
       return patientEventStream(context, feedOf(context), patientId, args.afterSequence);
@@ -60,7 +68,10 @@ export class EventResolver {
 
   @Subscription(() => Event, {
     description: 'Events of tasks assigned to the caller (and of a task taken away from them), live.',
-    subscribe: ({ context }: SubscribeResolverData<unknown, object, Context>) => myTaskEventStream(context, feedOf(context)),
+    subscribe: ({ context, info }: SubscribeResolverData<unknown, object, Context>) => {
+      nameAuditedOperation(context, info);
+      return myTaskEventStream(context, feedOf(context));
+    },
   })
   myTaskEvents(@Root() item: LiveItem, @Ctx() ctx: Context): Event {
     return toEvent(item, ctx);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { access } from '../auth/access';
 import type { Context } from '../graphql/context';
 import { notFound } from '../graphql/errors';
 import { Event, type EventType } from './event.entity';
@@ -62,7 +63,8 @@ export class PatientWrite {
 /**
  * Runs a change to one patient's care in a transaction: locks the patient row
  * (so event sequences are gap-free and in commit order, and concurrent edits
- * of the same record serialise), lets `change` do its work and record events,
+ * of the same record serialise), re-checks under that lock that the writer is
+ * still on the care team, lets `change` do its work and record events,
  * then stores the new sequence, queues a NOTIFY (PostgreSQL delivers it only
  * on commit) and the audit record. Throwing anywhere rolls everything back.
  */
@@ -77,6 +79,8 @@ export async function writePatient<T>(
       [patientId],
     );
     if (!row) throw notFound('Patient', patientId);
+    // A statement of its own: its snapshot is taken after the lock, so it sees a membership ended meanwhile.
+    await access.assertStillMember(em, ctx, patientId);
     const write = new PatientWrite(em, ctx, patientId, row.last_event_sequence);
     const result = await change(write);
     if (write.recorded.length) {

@@ -9,7 +9,8 @@ import { patients } from '../modules/patients/patients.service';
 import { providers } from '../modules/providers/providers.service';
 import { tasks } from '../modules/tasks/tasks.service';
 import type { Context } from './context';
-import { ErrorCode } from './errors';
+import { typeOfId } from '../db/ids';
+import { badInput, ErrorCode } from './errors';
 
 /** Federation 2 entities we expose, each keyed by `id` (see the @Directive on each entity class). */
 const ENTITY_LOADERS: Record<string, (ctx: Context, id: string) => Promise<unknown>> = {
@@ -39,7 +40,10 @@ export function buildSubgraph(schema: GraphQLSchema): GraphQLSchema {
   for (const [typeName, load] of Object.entries(ENTITY_LOADERS)) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
-      __resolveReference: async (reference: { id: string }, ctx: Context) => {
+      __resolveReference: async (reference: { id?: unknown }, ctx: Context) => {
+        // A representation is client input: an id that is no id of this type (a number, an object,
+        // another type's id) names nothing, like an unknown one.
+        if (typeof reference.id !== 'string' || typeOfId(reference.id) !== typeName) return null;
         try {
           return await load(ctx, reference.id);
         } catch (err) {
@@ -50,5 +54,26 @@ export function buildSubgraph(schema: GraphQLSchema): GraphQLSchema {
       },
     };
   }
-  return buildSubgraphSchema([{ typeDefs: parse(printSubgraphSdl(schema)), resolvers }]);
+  const subgraph = buildSubgraphSchema([{ typeDefs: parse(printSubgraphSdl(schema)), resolvers }]);
+  refuseUnknownEntityTypes(subgraph);
+  return subgraph;
+}
+
+/**
+ * `_entities` of a type that is no entity here (say `Goal`, or `Node`) would reach
+ * @apollo/subgraph's resolver, which fails with an internal error; a gateway never
+ * sends one, so it is bad input.
+ */
+function refuseUnknownEntityTypes(subgraph: GraphQLSchema): void {
+  const field = subgraph.getQueryType()!.getFields()._entities;
+  const resolve = field.resolve!;
+  field.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
+    args.representations.forEach((representation, i) => {
+      const typeName = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof typeName !== 'string' || !Object.hasOwn(ENTITY_LOADERS, typeName)) {
+        throw badInput(`representations.${i}`, `${JSON.stringify(typeName) ?? 'undefined'} is not an entity type of this subgraph`);
+      }
+    });
+    return resolve(source, args, ctx, info);
+  };
 }

@@ -1,6 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OperationDefinitionNode } from 'graphql';
 import { AuditKind, AuditRecord } from './audit-record.entity';
 import type { Viewer } from '../../auth/viewer';
+
+/**
+ * How an operation is named in the audit trail: its type, the name the client
+ * gave it, and the root fields it ran, e.g. `query Chart { patient }`. The
+ * name alone is the client's choice; the fields say what was reached.
+ */
+export function auditedOperationName(operation: OperationDefinitionNode): string {
+  const fields = operation.selectionSet.selections.map((s) => ('name' in s && s.name ? s.name.value : '…'));
+  return `${operation.operation}${operation.name ? ` ${operation.name.value}` : ''} { ${fields.join(' ')} }`;
+}
 
 /**
  * Collects the audit trail of one operation. Writes are recorded inside the
@@ -14,7 +25,7 @@ export class AuditLog {
   constructor(
     private readonly viewer: Viewer,
     private readonly requestId: string,
-    /** Operation name as clients see it: the GraphQL operation name or its root fields. */
+    /** The operation, as `auditedOperationName` names it. */
     public operation = 'unknown',
   ) {}
 
