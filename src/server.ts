@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { WebSocketServer } from 'ws';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { PgNotifyBus } from './events/bus';
 import { EventFeed } from './events/feed';
@@ -35,6 +36,8 @@ export interface HubServer {
 
 type SocketState = {
   viewer?: Viewer;
+  /** Closes the connection when the token expires. */
+  expiry?: NodeJS.Timeout;
   /** Ids of this connection's running subscriptions. */
   subscriptions: Set<string>;
 };
@@ -106,9 +109,15 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
         const open = connectionsPerProvider.get(key) ?? 0;
         if (open >= config.ws.maxConnectionsPerProvider) return false;
         connectionsPerProvider.set(key, open + 1);
+        // A connection lives no longer than its token: the dashboard reconnects with a fresh one (and its last sequence).
+        const expiresIn = (ctx.extra.viewer.expiresAt?.getTime() ?? Infinity) - Date.now();
+        if (expiresIn < 2 ** 31) {
+          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'), expiresIn);
+        }
         return true;
       },
       onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiry);
         const key = ctx.extra.viewer?.sub;
         if (key === undefined || !ctx.acknowledged) return;
         const open = (connectionsPerProvider.get(key) ?? 1) - 1;

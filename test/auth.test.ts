@@ -110,6 +110,19 @@ describe('bearer tokens over WebSocket', () => {
     expect(outcomes).toEqual(expected);
   });
 
+  it('ends a connection when its token expires (close code 4403), so a session never outlives its token', async () => {
+    const doctor = await w.provider();
+    const client = wsClient(hub.wsUrl, await signToken(TEST_SECRET, { sub: doctor.id }, '2s'), { lazy: false });
+    const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const sub = subscribe(client, MY_TASK_EVENTS, {});
+    await connected;
+    const started = Date.now();
+    const outcome = (await sub.done) as { code?: number; reason?: string };
+    expect(outcome).toMatchObject({ code: 4403, reason: 'Token expired' });
+    expect(Date.now() - started).toBeLessThan(3500);
+    await client.dispose();
+  });
+
   it('accepts the handshake of a valid token (the subscription starts and stays open)', async () => {
     const doctor = await w.provider();
     const client = wsClient(hub.wsUrl, await w.token(doctor), { lazy: false });

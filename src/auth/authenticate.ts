@@ -26,5 +26,5 @@ export async function authenticate(
   const isAdmin = claims.roles.includes('ADMIN');
   const provider = await em.findOne(Provider, { id: claims.sub }, { fields: ['id'] });
   if (!provider && !isAdmin) throw unauthenticated('The token does not belong to a known provider');
-  return { sub: claims.sub, providerId: provider?.id ?? null, isAdmin };
+  return { sub: claims.sub, providerId: provider?.id ?? null, isAdmin, expiresAt: claims.expiresAt };
 }

@@ -7,6 +7,8 @@ import type { Config } from '../config';
 export interface TokenClaims {
   sub: string;
   roles: string[];
+  /** When the token stops being valid (every accepted token has one). */
+  expiresAt: Date;
 }
 
 /** Verifies bearer tokens: HS256 with JWT_SECRET, and RS256/ES256 from JWT_JWKS_URL when set. */
@@ -64,7 +66,7 @@ export function createTokenVerifier(config: Config, secret: string | undefined):
       }
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('token has no subject');
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      return { sub: payload.sub, roles };
+      return { sub: payload.sub, roles, expiresAt: new Date(payload.exp! * 1000) };
     },
   };
 }

@@ -8,4 +8,6 @@ export interface Viewer {
   /** The provider behind the token, or null for an operator. */
   providerId: string | null;
   isAdmin: boolean;
+  /** When the credentials behind this viewer expire: a WebSocket connection ends then. */
+  expiresAt?: Date;
 }
