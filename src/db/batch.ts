@@ -3,13 +3,41 @@ import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Page } from '../graphql/pagination';
 
-/** A DataLoader that fetches entities by primary key in one statement, answering in key order. */
-export function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const rows = await readOnlyRows(em, entity, em.getKnex()(tableOf(em, entity)).select('*').whereIn('id', [...ids]));
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+/**
+ * A DataLoader that fetches entities by primary key in one statement,
+ * answering in key order, and that can also answer synchronously for rows it
+ * already holds (`peek`). A field resolver that returns a loaded row itself,
+ * rather than a promise of it, lets GraphQL complete the object at once: on a
+ * dashboard that is hundreds of promises fewer per request.
+ */
+export class ByIdLoader<T extends { id: string }> extends DataLoader<string, T | null> {
+  private readonly loaded = new Map<string, T | null>();
+
+  constructor(em: EntityManager, entity: EntityName<T>) {
+    super(async (ids) => {
+      const rows = await readOnlyRows(em, entity, em.getKnex()(tableOf(em, entity)).select('*').whereIn('id', [...ids]));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = byId.get(id) ?? null;
+        this.loaded.set(id, row);
+        return row;
+      });
+    });
+  }
+
+  /** The row if this loader already has it (loaded or primed), `undefined` if it would have to ask. */
+  peek(id: string): T | null | undefined {
+    return this.loaded.get(id);
+  }
+
+  override prime(id: string, value: T | null | Error): this {
+    if (!(value instanceof Error) && !this.loaded.has(id)) this.loaded.set(id, value);
+    return super.prime(id, value);
+  }
+}
+
+export function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>): ByIdLoader<T> {
+  return new ByIdLoader(em, entity);
 }
 
 /**

@@ -15,7 +15,7 @@ import { badInput, ErrorCode } from './errors';
 /** Federation 2 entities we expose, each keyed by `id` (see the @Directive on each entity class). */
 const ENTITY_LOADERS: Record<string, (ctx: Context, id: string) => Promise<unknown>> = {
   Organization: organizations.get,
-  Provider: providers.get,
+  Provider: providers.load,
   Patient: patients.get,
   CarePlan: carePlans.get,
   Task: tasks.get,

@@ -18,7 +18,7 @@ import { Node } from './node';
 /** Loads any node through its own service, so `node(id:)` applies the same access rules. */
 const FETCH: Record<NodeTypeName, (ctx: Context, id: string) => Promise<Node | null>> = {
   Organization: organizations.get,
-  Provider: providers.get,
+  Provider: providers.load,
   Patient: patients.get,
   CarePlan: carePlans.get,
   Goal: goals.get,
