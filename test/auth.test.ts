@@ -112,7 +112,7 @@ describe('bearer tokens over WebSocket', () => {
 
   it('ends a connection when its token expires (close code 4403), so a session never outlives its token', async () => {
     const doctor = await w.provider();
-    const client = wsClient(hub.wsUrl, await signToken(TEST_SECRET, { sub: doctor.id }, '2s'), { lazy: false });
+    const client = wsClient(hub.wsUrl, await signToken(TEST_SECRET, { sub: doctor.id }, '2s'));
     const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
     const sub = subscribe(client, MY_TASK_EVENTS, {});
     await connected;

@@ -79,7 +79,8 @@ export function formatError(
   }
   if (code === 'BAD_USER_INPUT' || (typeof code === 'string' && PASS_THROUGH.has(code))) {
     // Variable-coercion errors from graphql-js are BAD_USER_INPUT too; strip anything but code/field.
-    const { code: c, field, currentVersion, from, to, id } = formatted.extensions ?? {};
+    const { code: c, currentVersion, from, to, id } = formatted.extensions ?? {};
+    const field = formatted.extensions?.field ?? (c === 'BAD_USER_INPUT' ? coercedField(formatted.message) : undefined);
     const extensions = Object.fromEntries(
       Object.entries({ code: c, field, currentVersion, from, to, id }).filter(([, v]) => v !== undefined),
     );
@@ -94,6 +95,19 @@ export function formatError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * The field a graphql-js variable-coercion message names: `Variable "$input"
+ * got invalid value … at "input.birthDate"` → `birthDate` (fields of a
+ * mutation's `input` are named as in the input, like class-validator's);
+ * `Variable "$first" …` → `first`.
+ */
+function coercedField(message: string): string | undefined {
+  const at = /got invalid value .*? at "([^"]+)"/.exec(message)?.[1];
+  const variable = /^Variable "\$(\w+)"/.exec(message)?.[1];
+  const path = at ?? variable;
+  return path?.replace(/^input\./, '');
 }
 
 interface ValidationErrorLike {

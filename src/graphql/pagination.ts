@@ -19,27 +19,45 @@ export interface Page {
   after: unknown[] | null;
 }
 
-/** Validates `first` and decodes `after` (an opaque cursor holding `arity` sort-key values). */
-export function toPage(args: PageArgs, arity: number): Page {
+/**
+ * What one sort-key value of a cursor must be: a string (ids, names), an
+ * integer sequence (a PostgreSQL `integer`), or a bigint id carried as a
+ * string of digits.
+ */
+export type CursorKey = 'string' | 'int' | 'bigint';
+
+const KEY_CHECKS: Record<CursorKey, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  int: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 2_147_483_647,
+  bigint: (v) => typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
+};
+
+/**
+ * Validates `first` and decodes `after`, an opaque cursor holding one value
+ * per sort key. A cursor is client input: one this connection could not have
+ * returned (another connection's, or forged) is BAD_USER_INPUT on `after`.
+ */
+export function toPage(args: PageArgs, keys: readonly CursorKey[]): Page {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badInput('first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
   }
-  return { first, after: args.after == null ? null : decodeCursor(args.after, arity) };
+  return { first, after: args.after == null ? null : decodeCursor(args.after, keys) };
 }
 
 export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, arity: number): unknown[] {
+function decodeCursor(cursor: string, keys: readonly CursorKey[]): unknown[] {
+  let values: unknown;
   try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values;
-    }
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    values = null;
+  }
+  if (Array.isArray(values) && values.length === keys.length && keys.every((key, i) => KEY_CHECKS[key](values[i]))) {
+    return values;
   }
   throw badInput('after', 'after is not a cursor returned by this connection');
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { ExecutionResult } from 'graphql';
 import type { Viewer } from '../../src/auth/viewer';
 import { createContext } from '../../src/graphql/context';
 import { CarePlanCategory, CarePlanStatus, type CarePlan } from '../../src/modules/care-plans/care-plan.entity';
@@ -109,8 +110,71 @@ export async function world(hub: TestHub) {
       }
       return task;
     },
+
+    /**
+     * The standard care team: a patient with `owner` (physician, owns an ACTIVE
+     * plan unless `planStatus` says otherwise) and `nurse` on the team, their
+     * memberships, and `outsider`, a provider of the same organization who is
+     * not on it. Tokens for each.
+     */
+    async team(options: { planStatus?: CarePlanStatus } = {}) {
+      const owner = await w.provider({ name: `Dr. Owner ${unique()}`, discipline: Discipline.PHYSICIAN });
+      const nurse = await w.provider({ name: `Nurse ${unique()}`, discipline: Discipline.NURSE });
+      const outsider = await w.provider({ name: `Dr. Outsider ${unique()}` });
+      const patient = await w.patient();
+      const ownerMembership = await w.addMember(patient, owner, 'primary physician');
+      const nurseMembership = await w.addMember(patient, nurse, 'home nurse');
+      const plan = await w.plan(patient, owner, { status: options.planStatus });
+      return {
+        owner, nurse, outsider, patient, plan, ownerMembership, nurseMembership,
+        ownerToken: await w.token(owner),
+        nurseToken: await w.token(nurse),
+        outsiderToken: await w.token(outsider),
+      };
+    },
+
+    /** What the database holds of a patient's event log: the counter and the rows. */
+    async eventLog(patientId: string): Promise<{ last: number; count: number; types: string[] }> {
+      const conn = hub.orm.em.getConnection();
+      const [row] = await conn.execute<{ last_event_sequence: number }[]>('select last_event_sequence from patient where id = ?', [patientId]);
+      const events = await conn.execute<{ type: string }[]>('select type from event where patient_id = ? order by sequence', [patientId]);
+      return { last: row.last_event_sequence, count: events.length, types: events.map((e) => e.type) };
+    },
+
+    /**
+     * Snapshots a record and its patient's event log; the returned check
+     * asserts that neither changed (for refused writes).
+     */
+    async snapshot(patientId: string, table?: 'patient' | 'care_plan' | 'goal' | 'task' | 'care_team_member', id?: string) {
+      const log = await w.eventLog(patientId);
+      const row = table && id ? await w.row(table, id) : null;
+      return async () => {
+        expect(await w.eventLog(patientId)).toEqual(log);
+        if (table && id) expect(await w.row(table, id)).toEqual(row);
+      };
+    },
+
+    /** A row of a table as stored, to compare before and after a refused write. */
+    async row(table: 'patient' | 'care_plan' | 'goal' | 'task' | 'care_team_member', id: string): Promise<Record<string, unknown>> {
+      const [found] = await hub.orm.em.getConnection().execute<Record<string, unknown>[]>(`select * from ${table} where id = ?`, [id]);
+      return found;
+    },
   };
   return w;
 }
 
 export type World = Awaited<ReturnType<typeof world>>;
+
+/** The one error of a refused operation, with its code and extensions (data must be null). */
+export function refusal(result: ExecutionResult<unknown>): { code: string; message: string; extensions: Record<string, unknown> } {
+  if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+  const [error] = result.errors;
+  const extensions = (error.extensions ?? {}) as Record<string, unknown>;
+  return { code: String(extensions.code), message: error.message, extensions };
+}
+
+/** The data of a successful operation (fails the test with the errors otherwise). */
+export function ok<R>(result: ExecutionResult<R>): R {
+  if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+  return result.data!;
+}

@@ -111,9 +111,14 @@ export const carePlans = {
   async update(ctx: Context, input: UpdateCarePlanInput): Promise<CarePlan> {
     const plan = await carePlans.get(ctx, input.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
-      const current = await planForChange(write, plan.id);
+      const current = await write.em.findOneOrFail(CarePlan, plan.id, { refresh: true });
       access.assertPlanOwner(ctx, current.owner.id);
       assertVersion(current, input.expectedVersion, 'Care plan');
+      if (CLOSED_PLAN_STATUSES.includes(current.status)) {
+        // Leaving a final status is a lifecycle error like any other; other edits of a closed plan are refused.
+        if (input.status != null && input.status !== current.status) throw invalidTransition('Care plan', current.status, input.status);
+        throw forbidden(`The care plan is ${current.status} and can no longer change`);
+      }
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       const set = <K extends 'title' | 'description' | 'warningSigns' | 'status'>(key: K, value: CarePlan[K]) => {
         if (JSON.stringify(current[key]) !== JSON.stringify(value)) {

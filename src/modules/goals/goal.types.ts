@@ -1,4 +1,5 @@
-import { Length, MaxLength } from 'class-validator';
+import { MaxLength } from 'class-validator';
+import { NonBlank } from '../../graphql/validation';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
 import { GoalStatus } from './goal.entity';
@@ -6,7 +7,7 @@ import { GoalStatus } from './goal.entity';
 @InputType()
 export class AddGoalInput {
   @Field(() => ID) carePlanId!: string;
-  @Field() @Length(1, 1000) description!: string;
+  @Field() @NonBlank(1000) description!: string;
   @Field(() => String, { nullable: true }) @MaxLength(500) target?: string | null;
   @Field(() => DateResolver, { nullable: true }) dueDate?: Date | null;
 }
@@ -17,7 +18,7 @@ export class UpdateGoalInput {
   @Field(() => Int, { nullable: true, description: 'When given, a stale version fails with CONFLICT.' })
   expectedVersion?: number | null;
   @Field(() => GoalStatus, { nullable: true }) status?: GoalStatus | null;
-  @Field(() => String, { nullable: true }) @Length(1, 1000) description?: string | null;
+  @Field(() => String, { nullable: true }) @NonBlank(1000) description?: string | null;
   @Field(() => String, { nullable: true }) @MaxLength(500) target?: string | null;
   @Field(() => DateResolver, { nullable: true }) dueDate?: Date | null;
 }

@@ -54,6 +54,8 @@ export const goals = {
   async add(ctx: Context, input: AddGoalInput): Promise<Goal> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
     const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : null;
+    // The plan read above is cached for this request; the write moves its version, so forget it.
+    ctx.loaders.carePlanById.clear(plan.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await planForChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
@@ -79,6 +81,7 @@ export const goals = {
   async update(ctx: Context, input: UpdateGoalInput): Promise<Goal> {
     const found = await goals.get(ctx, input.id);
     const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : input.dueDate;
+    ctx.loaders.carePlanById.clear(found.carePlan.id); // the write moves the plan's version
     return writePatient(ctx, found.patient.id, async (write) => {
       const plan = await planForChange(write, found.carePlan.id);
       access.assertPlanOwner(ctx, plan.owner.id);

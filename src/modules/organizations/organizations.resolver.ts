@@ -1,4 +1,4 @@
-import { Length } from 'class-validator';
+import { NonBlank } from '../../graphql/validation';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { PageArgs } from '../../graphql/pagination';
@@ -8,7 +8,7 @@ import { organizations } from './organizations.service';
 
 @InputType()
 export class CreateOrganizationInput {
-  @Field() @Length(1, 200) name!: string;
+  @Field() @NonBlank(200) name!: string;
 }
 
 @Resolver(() => Organization)

@@ -27,7 +27,7 @@ export const organizations = {
   },
 
   async providers(ctx: Context, organizationId: string, args: PageArgs) {
-    const page = toPage(args, 1);
+    const page = toPage(args, ['string']);
     const where = {
       organization: organizationId,
       ...(page.after ? { id: { $gt: String(page.after[0]) } } : {}),

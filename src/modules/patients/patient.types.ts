@@ -1,4 +1,5 @@
-import { ArrayMaxSize, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
+import { NonBlank } from '../../graphql/validation';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
 import { Connection, PageArgs } from '../../graphql/pagination';
@@ -7,15 +8,15 @@ import { Patient } from './patient.entity';
 
 @InputType()
 export class AllergyInput {
-  @Field() @Length(1, 200) substance!: string;
+  @Field() @NonBlank(200) substance!: string;
   @Field(() => String, { nullable: true }) @MaxLength(500) reaction?: string | null;
   @Field(() => AllergyCriticality) criticality!: AllergyCriticality;
 }
 
 @InputType()
 export class SupportContactInput {
-  @Field() @Length(1, 200) name!: string;
-  @Field() @Length(1, 100) relationship!: string;
+  @Field() @NonBlank(200) name!: string;
+  @Field() @NonBlank(100) relationship!: string;
   @Field(() => String, { nullable: true }) @MaxLength(50) phone?: string | null;
   @Field(() => String, { nullable: true }) @MaxLength(320) email?: string | null;
   @Field({ defaultValue: false }) isCaregiver!: boolean;
@@ -23,19 +24,20 @@ export class SupportContactInput {
 
 @InputType()
 export class ConditionInput {
-  @Field() @Length(1, 300) name!: string;
+  @Field() @NonBlank(300) name!: string;
   @Field(() => String, { nullable: true }) @MaxLength(20) code?: string | null;
   @Field(() => String, { nullable: true }) @MaxLength(30) since?: string | null;
 }
 
 @InputType()
 export class MedicationInput {
-  @Field() @Length(1, 300) name!: string;
+  @Field() @NonBlank(300) name!: string;
   @Field(() => String, { nullable: true }) @MaxLength(100) dose?: string | null;
   @Field(() => String, { nullable: true }) @MaxLength(100) frequency?: string | null;
 }
 
-/** Fields of the clinical record shared by create and update. */
+/** Fields of the clinical record shared by create and update. Without @InputType() type-graphql does not pass them on to the subclasses (the base itself is never used, so never printed). */
+@InputType()
 abstract class PatientRecordFields {
   @Field(() => String, { nullable: true }) @MaxLength(35) preferredLanguage?: string | null;
   @Field(() => String, { nullable: true }) @MaxLength(20000) history?: string | null;
@@ -66,8 +68,8 @@ abstract class PatientRecordFields {
 @InputType()
 export class CreatePatientInput extends PatientRecordFields {
   @Field(() => ID) organizationId!: string;
-  @Field() @Length(1, 64) mrn!: string;
-  @Field() @Length(1, 200) name!: string;
+  @Field() @NonBlank(64) mrn!: string;
+  @Field() @NonBlank(200) name!: string;
   @Field(() => DateResolver) birthDate!: Date;
 }
 
@@ -75,7 +77,7 @@ export class CreatePatientInput extends PatientRecordFields {
 export class UpdatePatientInput extends PatientRecordFields {
   @Field(() => ID) id!: string;
   @Field(() => Int) expectedVersion!: number;
-  @Field(() => String, { nullable: true }) @Length(1, 200) name?: string | null;
+  @Field(() => String, { nullable: true }) @NonBlank(200) name?: string | null;
 }
 
 @ArgsType()

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { byIdLoader, readOnlyEntity } from '../../db/batch';
@@ -66,7 +67,7 @@ export const patients = {
    * with `ofProviderId`, only those on whose team that provider is active too.
    */
   async list(ctx: Context, args: PatientsArgs, ofProviderId?: string) {
-    const page = toPage(args, 2);
+    const page = toPage(args, ['string', 'string']); // [name, id]
     const knex = ctx.em.getKnex();
     const inner = knex('patient as p').select('p.*', knex.raw('count(*) over ()::int as "__total"'));
     if (!ctx.viewer.isAdmin) {
@@ -118,10 +119,16 @@ export const patients = {
       birthDate: toBirthDate(input.birthDate, 'birthDate'),
       ...recordFields(input),
     });
-    return writeNewPatient(ctx, patient, async (write) => {
-      write.event({ type: EventType.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
-      return patient;
-    });
+    try {
+      return await writeNewPatient(ctx, patient, async (write) => {
+        write.event({ type: EventType.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
+        return patient;
+      });
+    } catch (err) {
+      // The check above cannot see a concurrent registration of the same MRN; the unique index can.
+      if (err instanceof UniqueConstraintViolationException) throw badInput('mrn', 'A patient with this MRN already exists in the organization');
+      throw err;
+    }
   },
 
   /** Team members keep the record current: allergies, medications, preferences … */

@@ -1,4 +1,5 @@
-import { IsEmail, Length, MaxLength } from 'class-validator';
+import { IsEmail, MaxLength } from 'class-validator';
+import { NonBlank } from '../../graphql/validation';
 import { Field, ID, InputType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { Discipline, Provider } from './provider.entity';
@@ -9,7 +10,7 @@ export class CreateProviderInput {
   organizationId!: string;
 
   @Field()
-  @Length(1, 200)
+  @NonBlank(200)
   name!: string;
 
   @Field(() => Discipline)

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { NonBlank } from '../../graphql/validation';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Connection, PageArgs } from '../../graphql/pagination';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
@@ -6,7 +7,7 @@ import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entit
 @InputType()
 export class CreateTaskInput {
   @Field(() => ID) carePlanId!: string;
-  @Field() @Length(1, 200) title!: string;
+  @Field() @NonBlank(200) title!: string;
   @Field(() => TaskKind) kind!: TaskKind;
   @Field(() => TaskPriority, { nullable: true }) priority?: TaskPriority | null;
   @Field(() => ID, { nullable: true, description: 'An active member of the care team.' }) assigneeId?: string | null;
@@ -34,7 +35,7 @@ export class TransitionTaskInput {
 @InputType()
 export class AddTaskNoteInput {
   @Field(() => ID) taskId!: string;
-  @Field() @Length(1, 10000) text!: string;
+  @Field() @NonBlank(10000) text!: string;
 }
 
 @ArgsType()

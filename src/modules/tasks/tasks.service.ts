@@ -91,14 +91,14 @@ export const tasks = {
 
   async ofPlan(ctx: Context, planId: string, patientId: string, args: TaskListArgs) {
     await access.assertCanSeePatient(ctx, patientId);
-    const page = toPage(args, 1);
+    const page = toPage(args, ['string']);
     const { rows, totalCount } = await ctx.loaders.taskPagesByPlan.load({ parentId: planId, page, statuses: statusFilter(args) });
     return toConnection(rows, page.first, totalCount, (t) => [t.id]);
   },
 
   async notes(ctx: Context, task: Task, args: PageArgs) {
     await access.assertCanSeePatient(ctx, task.patient.id);
-    const page = toPage(args, 1);
+    const page = toPage(args, ['string']);
     const { rows, totalCount } = await ctx.loaders.notePagesByTask.load({ parentId: task.id, page, statuses: null });
     return toConnection(rows, page.first, totalCount, (n) => [n.id]);
   },
@@ -106,7 +106,7 @@ export const tasks = {
   /** Tasks assigned to the caller, on patients whose team the caller is still on. */
   async mine(ctx: Context, args: TaskListArgs) {
     const providerId = access.requireProvider(ctx);
-    const page = toPage(args, 1);
+    const page = toPage(args, ['string']);
     const knex = ctx.em.getKnex();
     const filtered = knex('task as t')
       .join('care_team_member as m', (j) => j.on('m.patient_id', 't.patient_id').andOnVal('m.provider_id', providerId).andOnNull('m.ended_at'))
