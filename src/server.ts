@@ -101,7 +101,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
         // Nothing reads the upgrade request after the handshake; every idle dashboard would hold one.
         (ctx.extra as { request?: unknown }).request = undefined;
         try {
-          ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em.fork());
+          ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em);
         } catch {
           return false;
         }
@@ -180,7 +180,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.header('x-request-id') ?? crypto.randomUUID();
-        const viewer = await authenticate(req.header('authorization'), verifier, orm.em.fork());
+        const viewer = await authenticate(req.header('authorization'), verifier, orm.em);
         return createContext(orm, viewer, requestId, feed);
       },
     }),
