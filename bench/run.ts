@@ -54,19 +54,8 @@ const settings = {
   growth: flag('growth'),
 };
 
-const DASHBOARD = `query Dashboard($first: Int!) {
-  patients(first: $first) {
-    totalCount
-    edges { node {
-      id name birthDate
-      careTeam { role provider { id name discipline } }
-      activeCarePlan { id title status version owner { id name }
-        goals { id description status }
-        tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
-          edges { node { id title kind priority status dueAt assignee { id name discipline } } } } }
-    } }
-  }
-}`;
+// The portal's dashboard query, as the tests run it (test/operations/dashboard.graphql).
+const DASHBOARD = fs.readFileSync(path.join(ROOT, 'test', 'operations', 'dashboard.graphql'), 'utf8');
 
 // ---------------------------------------------------------------- processes
 

@@ -49,6 +49,29 @@ export interface ServerDeps {
   logger: Logger;
 }
 
+/** How long shutdown waits for operations still running after their connections closed. */
+const DRAIN_OPERATIONS_MS = 10_000;
+
+/** Counts HTTP operations under way, so shutdown can wait for them. */
+class InFlight {
+  private running = 0;
+  private waiting: (() => void)[] = [];
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    this.running += 1;
+    try {
+      return await operation();
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.waiting.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  drained(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
 /** Writes the audit trail of reads once the operation is done, and names it after the operation. */
 function auditPlugin(orm: Orm, logger: Logger): ApolloServerPlugin<Context> {
   return {
@@ -174,17 +197,19 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     }
   });
 
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = req.header('x-request-id') ?? crypto.randomUUID();
-        const viewer = await authenticate(req.header('authorization'), verifier, orm.em);
-        return createContext(orm, viewer, requestId, feed);
-      },
-    }),
-  );
+  const graphqlHandler = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      const requestId = req.header('x-request-id') ?? crypto.randomUUID();
+      const viewer = await authenticate(req.header('authorization'), verifier, orm.em);
+      return createContext(orm, viewer, requestId, feed);
+    },
+  });
+  const inFlight = new InFlight();
+  app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) =>
+    // The handler is async (express 5): its promise settles when the operation is done.
+    inFlight.run(async () => {
+      await graphqlHandler(req, res, next);
+    }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -196,6 +221,8 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     feed,
     async close() {
       await apollo.stop();
+      // A client that hung up leaves its operation running; let it finish before the database goes.
+      await Promise.race([inFlight.drained(), new Promise((resolve) => setTimeout(resolve, DRAIN_OPERATIONS_MS).unref())]);
       await feed.stop();
     },
   };

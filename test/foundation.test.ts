@@ -89,3 +89,40 @@ describe('the database', () => {
     expect(await conn.execute('select id from audit_record where patient_id = ?', [patient.id])).toHaveLength(rows.length);
   });
 });
+
+describe('shutdown', () => {
+  it('lets an accepted change whose client hung up commit before the database closes', async () => {
+    const other = await startTestHub();
+    const doctor = await w.provider();
+    const patient = await w.patient([doctor]);
+    const plan = await w.plan(patient, doctor);
+    const task = await w.task(plan, doctor);
+    const lockHolder = hub.orm.em.fork(); // another hub's pool: it stays open throughout
+    let closed!: Promise<void>;
+    await lockHolder.transactional(async (tx) => {
+      // Hold up the change's first read (the task), so that it is still running, between two statements,
+      // when the client gives up and the server stops: its next statement needs a connection again.
+      await tx.execute('lock table task in access exclusive mode');
+      const hangUp = new AbortController();
+      const sent = fetch(other.url, {
+        method: 'POST',
+        signal: hangUp.signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await w.token(doctor)}` },
+        body: JSON.stringify({ query: 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', variables: { input: { taskId: task.id, text: 'written during shutdown' } } }),
+      }).catch(() => 'hung up');
+      const [{ pid }] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      for (let i = 0; i < 250; i++) { // until the change waits for our lock
+        const [{ n }] = await hub.orm.em.getConnection().execute('select count(*)::int as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [pid]);
+        if (n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      hangUp.abort();
+      expect(await sent).toBe('hung up');
+      closed = other.close();
+      await new Promise((r) => setTimeout(r, 200)); // the server is stopping; the change still waits
+    });
+    await closed;
+    const notes = await hub.orm.em.getConnection().execute<{ text: string }[]>('select text from task_note where task_id = ?', [task.id]);
+    expect(notes.map((n) => n.text)).toEqual(['written during shutdown']);
+  });
+});

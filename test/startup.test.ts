@@ -1,22 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { print } from 'graphql';
 import { loadConfig } from '../src/config';
+import { DashboardDocument } from './__generated__/graphql';
 import { freePort, startServerProcess } from './support/process';
 
-const DASHBOARD = `query Dashboard($first: Int!) {
-  patients(first: $first) {
-    totalCount
-    edges { node {
-      id name birthDate
-      careTeam { role provider { id name discipline } }
-      activeCarePlan { id title status version owner { id name }
-        goals { id description status }
-        tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
-          edges { node { id title kind priority status dueAt assignee { id name discipline } } } } }
-    } }
-  }
-}`;
+const DASHBOARD = print(DashboardDocument);
 
 describe('npm start on a machine with nothing installed', () => {
   let dataDir: string;
