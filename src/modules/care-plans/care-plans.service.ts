@@ -26,11 +26,10 @@ export const CLOSED_PLAN_STATUSES = [CarePlanStatus.COMPLETED, CarePlanStatus.RE
 export function carePlanLoaders(em: EntityManager, primeProvider: (p: Provider) => void) {
   const byPatient = (onlyActive: boolean) =>
     new DataLoader<string, CarePlan[]>(async (patientIds) => {
-      // The owner comes in the same statement (joined) and seeds the provider loader.
+      // The owner comes in the same statement and seeds the provider loader (looked up by key, as for the team).
       const knex = em.getKnex();
       const query = knex('care_plan as c')
-        .select('c.*', knex.raw('to_jsonb(o) as "__owner"'))
-        .join('provider as o', 'o.id', 'c.owner_id')
+        .select('c.*', knex.raw('(select to_jsonb(o) from provider o where o.id = c.owner_id) as "__owner"'))
         .whereIn('c.patient_id', [...patientIds])
         .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
       if (onlyActive) query.where('c.status', CarePlanStatus.ACTIVE);

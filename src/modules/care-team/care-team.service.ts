@@ -16,11 +16,11 @@ import { CareTeamMember } from './care-team-member.entity';
 export function careTeamLoaders(em: EntityManager, primeProvider: (p: Provider) => void) {
   const load = (includeEnded: boolean) =>
     new DataLoader<string, CareTeamMember[]>(async (patientIds) => {
-      // The provider comes in the same statement (joined) and seeds the provider loader.
+      // The provider comes in the same statement and seeds the provider loader. A scalar subquery, not a
+      // join: PostgreSQL then looks each one up by key instead of hashing the whole provider table.
       const knex = em.getKnex();
       const query = knex('care_team_member as m')
-        .select('m.*', knex.raw('to_jsonb(p) as "__provider"'))
-        .join('provider as p', 'p.id', 'm.provider_id')
+        .select('m.*', knex.raw('(select to_jsonb(p) from provider p where p.id = m.provider_id) as "__provider"'))
         .whereIn('m.patient_id', [...patientIds])
         .orderBy([{ column: 'm.started_at' }, { column: 'm.id' }]);
       if (!includeEnded) query.whereNull('m.ended_at');
