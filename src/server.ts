@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, execute, getOperationAST, type DocumentNode } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -116,6 +116,15 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     {
       schema,
       subscribe: subscribeShared,
+      // Queries and mutations sent over the socket are audited like HTTP ones (the Apollo plugin sees only HTTP).
+      execute: async (args) => {
+        const ctx = args.contextValue as Context;
+        const operation = getOperationAST(args.document, args.operationName);
+        if (operation) ctx.audit.operation = auditedOperationName(operation);
+        const result = await execute(args);
+        await ctx.audit.flushReads(orm.em.fork());
+        return result;
+      },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map(formatWsError) } : undefined,
       // Refused handshakes close with graphql-ws's 4403 Forbidden.

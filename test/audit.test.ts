@@ -156,6 +156,19 @@ describe('the audit trail of reads', () => {
     expect(rows.map((r) => r.operation)).toEqual(['subscription AuditWatch { patientEvents }']);
   });
 
+  it('records a READ for a query sent over the WebSocket instead of HTTP', async () => {
+    const { member, patient } = await careSetup();
+    const client = wsClient(hub.wsUrl, await token(member));
+    clients.push(client);
+    const sub = subscribe(client, parse('query AuditOverSocket($id: ID!) { patient(id: $id) { name } }') as
+      TypedDocumentNode<{ patient: { name: string } }, { id: string }>, { id: patient.id });
+    const [result] = await sub.received(1);
+    expect(result.data?.patient.name).toBe(patient.name);
+    await sub.done;
+    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [patient.id, member.id]);
+    expect(rows.map((r) => r.operation)).toEqual(['query AuditOverSocket { patient }']);
+  });
+
   it('records a READ when myTaskEvents delivers an event of the patient, named after the subscription', async () => {
     const { member, owner, patient, task } = await careSetup();
     const client = wsClient(hub.wsUrl, await token(member));
