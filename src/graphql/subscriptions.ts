@@ -58,10 +58,10 @@ function printed(document: DocumentNode): string {
 }
 
 /**
- * Parses and validates subscription documents once per distinct text, for
- * every connection: a thousand dashboards sending the same subscription share
- * one syntax tree instead of holding a thousand. Bounded; the oldest text is
- * forgotten first.
+ * Parses and validates the documents sent over WebSocket once per distinct
+ * text, for every connection: a thousand dashboards sending the same
+ * subscription share one syntax tree instead of holding a thousand. Bounded;
+ * the oldest text is forgotten first.
  */
 export class DocumentCache {
   private readonly documents = new Map<string, DocumentNode>();
