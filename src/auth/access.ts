@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CareTeamMember } from '../modules/care-team/care-team-member.entity';
 import type { Context } from '../graphql/context';
 import { forbidden, notFound } from '../graphql/errors';
 
@@ -80,11 +81,7 @@ export const access = {
    */
   async assertStillMember(em: EntityManager, ctx: Context, patientId: string): Promise<void> {
     if (ctx.viewer.isAdmin) return;
-    const rows = await em.execute<unknown[]>(
-      'select 1 from care_team_member where patient_id = ? and provider_id = ? and ended_at is null',
-      [patientId, ctx.viewer.providerId ?? ''],
-    );
-    if (!rows.length) throw notFound('Patient', patientId);
+    if (!ctx.viewer.providerId || !(await isActiveMember(em, patientId, ctx.viewer.providerId))) throw notFound('Patient', patientId);
   },
 
   /** Edits of a plan, its goals and its tasks: the plan owner. */
@@ -92,3 +89,12 @@ export const access = {
     if (ctx.viewer.providerId !== ownerId) throw forbidden('Only the care plan owner may do this');
   },
 };
+
+/**
+ * Is the provider an active member of the patient's care team, as `em` sees
+ * it now? Inside a write, read in its transaction (after the patient lock):
+ * for owners, assignees and the writer themself.
+ */
+export async function isActiveMember(em: EntityManager, patientId: string, providerId: string): Promise<boolean> {
+  return (await em.count(CareTeamMember, { patient: patientId, provider: providerId, endedAt: null })) > 0;
+}

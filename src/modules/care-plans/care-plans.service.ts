@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { access } from '../../auth/access';
+import { access, isActiveMember } from '../../auth/access';
 import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient, type PatientWrite } from '../../events/recorder';
 import type { Context } from '../../graphql/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../graphql/errors';
 import { expectId } from '../../graphql/ids';
-import { CareTeamMember } from '../care-team/care-team-member.entity';
 import { Provider } from '../providers/provider.entity';
 import { CarePlan, CarePlanStatus } from './care-plan.entity';
 import type { CreateCarePlanInput, TransferCarePlanOwnershipInput, UpdateCarePlanInput } from './care-plan.types';
@@ -41,11 +40,6 @@ export function carePlanLoaders(em: EntityManager, primeProvider: (p: Provider) 
     carePlansByPatient: byPatient(false),
     activeCarePlansByPatient: byPatient(true),
   };
-}
-
-/** Is the provider an active member of the patient's team (read inside the write's transaction)? */
-export async function isActiveMember(em: EntityManager, patientId: string, providerId: string): Promise<boolean> {
-  return (await em.count(CareTeamMember, { patient: patientId, provider: providerId, endedAt: null })) > 0;
 }
 
 /** Loads a plan for change inside a write, checking it is still open. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { access } from '../../auth/access';
+import { access, isActiveMember } from '../../auth/access';
 import { groupInKeyOrder, readOnlyRows } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient } from '../../events/recorder';
@@ -54,7 +54,7 @@ export const careTeam = {
       if (provider.organization.id !== patient.organization.id) {
         throw badInput('providerId', 'The provider belongs to another organization');
       }
-      if (await em.count(CareTeamMember, { patient: patientId, provider: providerId, endedAt: null })) {
+      if (await isActiveMember(em, patientId, providerId)) {
         throw badInput('providerId', 'The provider is already an active member of this care team');
       }
       const member = em.create(CareTeamMember, { patient: patientId, provider, role: input.role.trim() });

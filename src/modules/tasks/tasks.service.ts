@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { access } from '../../auth/access';
+import { access, isActiveMember } from '../../auth/access';
 import { byIdLoader, loadChildPages } from '../../db/batch';
 import { EventType } from '../../events/event.entity';
 import { writePatient, type PatientWrite } from '../../events/recorder';
@@ -8,7 +8,7 @@ import type { Context } from '../../graphql/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../graphql/errors';
 import { expectId } from '../../graphql/ids';
 import { toConnection, toPage, type Page, type PageArgs } from '../../graphql/pagination';
-import { carePlans, isActiveMember, planForChange } from '../care-plans/care-plans.service';
+import { carePlans, planForChange } from '../care-plans/care-plans.service';
 import { Provider } from '../providers/provider.entity';
 import { OPEN_TASK_STATUSES, Task, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
