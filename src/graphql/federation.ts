@@ -1,4 +1,4 @@
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -26,7 +26,8 @@ const FEDERATION_LINK =
 
 /** The subgraph SDL partner clinics compose with (committed as schema/subgraph.graphql). */
 export function printSubgraphSdl(schema: GraphQLSchema): string {
-  return `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema).trim()}\n`;
+  // Sorted, like schema.graphql: the order type-graphql meets the types in depends on module load order.
+  return `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(schema)).trim()}\n`;
 }
 
 /**
