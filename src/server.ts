@@ -106,12 +106,12 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
   const connectionsPerProvider = new Map<string, number>();
   const documents = new DocumentCache(schema);
   const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
-  // WebSocket results pass the same error masking as HTTP ones.
-  const formatWsError = (err: GraphQLError) =>
-    formatError(err.toJSON(), err, {
-      exposeInternals: config.isDevelopment,
-      onUnexpected: (cause) => logger.error({ err: cause }, 'unexpected error in a subscription'),
-    });
+  // HTTP and WebSocket results pass the same error masking.
+  const errorOptions = {
+    exposeInternals: config.isDevelopment,
+    onUnexpected: (cause: unknown) => logger.error({ err: cause }, 'unexpected error'),
+  };
+  const formatWsError = (err: GraphQLError) => formatError(err.toJSON(), err, errorOptions);
   const wsCleanup = useServer<{ authorization?: string }, SocketState>(
     {
       schema,
@@ -181,11 +181,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     // src/index.ts owns shutdown: drain HTTP + WebSocket, then the database, in that order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.isDevelopment,
-    formatError: (formatted, err) =>
-      formatError(formatted, err, {
-        exposeInternals: config.isDevelopment,
-        onUnexpected: (cause) => logger.error({ err: cause }, 'unexpected error'),
-      }),
+    formatError: (formatted, err) => formatError(formatted, err, errorOptions),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No Apollo Studio traces and no cache hints: nothing wraps every field resolver.
