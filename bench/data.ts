@@ -48,19 +48,23 @@ export async function generate(pg: Client, spec: DataSpec, progress: (done: numb
   const member = (n: string, k: string) => prv(`((${n} * 7 + ${k} * 37) % ${providers}) + 1`);
 
   await pg.query(`insert into organization (id, name, created_at) values ($1, $2, now())`, [org, `Bench clinic ${tag}`]);
-  await pg.query(`
+  await pg.query(
+    `
     insert into provider (id, organization_id, name, discipline, specialty, email, created_at)
     select ${prv('n')}, $1, 'Provider ' || n,
            (array['PHYSICIAN','SPECIALIST','THERAPIST','NURSE'])[1 + n % 4],
            case when n % 4 = 1 then 'Cardiology' end,
            'prv-${tag}-' || n || '@bench.example', now()
-    from generate_series(1, ${providers}) n`, [org]);
+    from generate_series(1, ${providers}) n`,
+    [org],
+  );
 
   for (let from = 1; from <= patients; from += CHUNK) {
     const to = Math.min(patients, from + CHUNK - 1);
     const series = `generate_series(${from}, ${to}) n`;
     const owner = (n: string) => `case when ${n} <= ${bench} then ${prv('1')} else ${member(n, '0')} end`;
-    await pg.query(`
+    await pg.query(
+      `
       insert into patient (id, organization_id, mrn, name, birth_date, preferred_language, history, preferences,
                            personal_goals, support_network, allergies, conditions, medications, last_event_sequence,
                            version, created_at, updated_at)
@@ -74,7 +78,9 @@ export async function generate(pg: Client, spec: DataSpec, progress: (done: numb
              '[{"description":"Hypertension","code":"I10"}]'::jsonb,
              '[{"name":"Ramipril","dose":"5 mg","frequency":"daily"}]'::jsonb,
              ${events}, 1, now() - n * interval '1 second', now()
-      from ${series}`, [org]);
+      from ${series}`,
+      [org],
+    );
     await pg.query(`
       insert into care_team_member (id, patient_id, provider_id, role, started_at)
       select ${id('ctm', tag, 'ctm', "n || ':' || k")}, ${id('pat', tag, 'pat', 'n')}, ${member('n', 'k')},
@@ -108,11 +114,12 @@ export async function generate(pg: Client, spec: DataSpec, progress: (done: numb
              ${owner('n')}, now() + j * interval '1 day', 1, now(), now()
       from ${series}, generate_series(1, 10) j`);
     await pg.query(`
-      insert into event (id, patient_id, sequence, type, at, actor_id, actor_sub, care_plan_id, task_id, summary)
+      insert into event (id, patient_id, sequence, type, at, actor_id, actor_sub, subject_ids, summary)
       select ${id('evt', tag, 'evt', "n || ':' || s")}, ${id('pat', tag, 'pat', 'n')}, s,
              case when s = 1 then 'PATIENT_CREATED' when s % 3 = 0 then 'TASK_NOTE_ADDED' else 'TASK_STATUS_CHANGED' end,
-             now() - (${events} - s) * interval '1 minute', ${owner('n')}, ${owner('n')}, ${id('cpl', tag, 'cpl', 'n')},
-             case when s > 1 then ${id('tsk', tag, 'tsk', "n || ':' || (1 + s % 10)")} end,
+             now() - (${events} - s) * interval '1 minute', ${owner('n')}, ${owner('n')},
+             case when s > 1 then array[${id('cpl', tag, 'cpl', 'n')}, ${id('tsk', tag, 'tsk', "n || ':' || (1 + s % 10)")}]
+                  else array[]::text[] end,
              'Generated event ' || s
       from ${series}, generate_series(1, ${events}) s`);
     progress(to);

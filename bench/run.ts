@@ -21,7 +21,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { signToken } from '../src/auth/tokens';
-import { startEmbeddedPostgres } from '../src/db/embedded';
+import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
 import { freePort } from '../test/support/process';
 import { generate, type DataSet } from './data';
 import type { HubStats } from './hub-process';
@@ -35,7 +35,8 @@ const option = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
-const only = (name: string) => { // --only fanout,dashboard: run just these sections
+const only = (name: string) => {
+  // --only fanout,dashboard: run just these sections
   const i = argv.indexOf('--only');
   return i < 0 || argv[i + 1].split(',').includes(name);
 };
@@ -49,7 +50,9 @@ const settings = {
   pageSizes: [5, 25, 100],
   fanout: argv.includes('--fanout')
     ? argv[argv.indexOf('--fanout') + 1].split(',').map(Number)
-    : smoke ? [10] : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
+    : smoke
+      ? [10]
+      : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
   fanoutRounds: smoke ? 2 : 5,
   growth: flag('growth'),
 };
@@ -103,14 +106,18 @@ async function child(script: string, env: Record<string, string>, execArgv: stri
 }
 
 const startHub = (databaseUrl: string, extra: Record<string, string> = {}) =>
-  child('hub-process.ts', {
-    // As deployed: graphql-js and others pick their production code paths from the environment.
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: SECRET,
-    WS_MAX_CONNECTIONS_PER_PROVIDER: '20000',
-    ...extra,
-  }, ['--expose-gc', ...(flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.data', 'profiles')}`] : [])]);
+  child(
+    'hub-process.ts',
+    {
+      // As deployed: graphql-js and others pick their production code paths from the environment.
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      WS_MAX_CONNECTIONS_PER_PROVIDER: '20000',
+      ...extra,
+    },
+    ['--expose-gc', ...(flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.data', 'profiles')}`] : [])],
+  );
 
 // ---------------------------------------------------------------- database
 
@@ -177,7 +184,9 @@ async function load(url: string, spec: Parameters<typeof generate>[1]): Promise<
   await pg.connect();
   const started = Date.now();
   try {
-    return await generate(pg, spec, (done) => progress(`loading ${spec.tag}: ${done.toLocaleString('en')} / ${spec.patients.toLocaleString('en')} patients`));
+    return await generate(pg, spec, (done) =>
+      progress(`loading ${spec.tag}: ${done.toLocaleString('en')} / ${spec.patients.toLocaleString('en')} patients`),
+    );
   } finally {
     await pg.end();
     progress(`loaded ${spec.patients.toLocaleString('en')} patients in ${((Date.now() - started) / 1000).toFixed(1)} s`, true);
@@ -209,13 +218,33 @@ async function graphql(url: string, token: string, query: string, variables: obj
   return body.data!;
 }
 
-interface LoadResult { rps: number; p50: number; p99: number; requests: number }
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+}
 
-async function loadTest(label: string, url: string, headers: Record<string, string>, body: string, connections: number, duration: number): Promise<LoadResult> {
+async function loadTest(
+  label: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  connections: number,
+  duration: number,
+): Promise<LoadResult> {
   progress(`${label}: ${connections} client(s), ${duration} s …`);
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections,
+    duration,
+  });
   if (result.non2xx || result.errors || result.timeouts) {
-    throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    const statuses = JSON.stringify((result as { statusCodeStats?: unknown }).statusCodeStats ?? {});
+    throw new Error(`${label}: ${result.non2xx} non-2xx (${statuses}), ${result.errors} errors, ${result.timeouts} timeouts`);
   }
   const r = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
   progress(`${label}: ${connections} client(s): ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`, true);
@@ -231,8 +260,16 @@ async function dashboardVersusFloor(hubUrl: string, floorUrl: string, token: str
   const fromHub = await graphql(hubUrl, token, DASHBOARD, { first: 25 });
   const fromFloor = (await (await fetch(floorUrl, { method: 'POST', body: floorBody })).json()) as { data: any };
   const shape = (d: any) =>
-    d.patients.edges.map((e: any) => [e.node.id, e.node.careTeam.length, e.node.activeCarePlan?.goals.length, e.node.activeCarePlan?.tasks.edges.map((t: any) => t.node.id)]);
-  if (JSON.stringify(shape(fromHub)) !== JSON.stringify(shape(fromFloor.data)) || fromHub.patients.totalCount !== fromFloor.data.patients.totalCount) {
+    d.patients.edges.map((e: any) => [
+      e.node.id,
+      e.node.careTeam.length,
+      e.node.activeCarePlan?.goals.length,
+      e.node.activeCarePlan?.tasks.edges.map((t: any) => t.node.id),
+    ]);
+  if (
+    JSON.stringify(shape(fromHub)) !== JSON.stringify(shape(fromFloor.data)) ||
+    fromHub.patients.totalCount !== fromFloor.data.patients.totalCount
+  ) {
     throw new Error('the floor and the hub disagree on the dashboard data');
   }
   const rows = [];
@@ -268,7 +305,10 @@ async function statementsPerRequest(databaseUrl: string, token: string) {
 async function mutationThroughput(hubUrl: string, token: string, data: DataSet) {
   const clients = 10;
   const tasks = data.benchTaskIds;
-  const run = async (label: string, step: (taskId: string, state: { version: number; status: string }) => Promise<{ version: number; status: string }>) => {
+  const run = async (
+    label: string,
+    step: (taskId: string, state: { version: number; status: string }) => Promise<{ version: number; status: string }>,
+  ) => {
     // Each client works its own share of tasks (different patients), as a ward's nurses would.
     const state = new Map<string, { version: number; status: string }>();
     for (const id of tasks) {
@@ -294,14 +334,18 @@ async function mutationThroughput(hubUrl: string, token: string, data: DataSet) 
   };
   const transitionTask = await run('transitionTask', async (id, { version, status }) => {
     const to = status === 'IN_PROGRESS' ? 'ON_HOLD' : 'IN_PROGRESS';
-    const { transitionTask: t } = await graphql(hubUrl, token,
+    const { transitionTask: t } = await graphql(
+      hubUrl,
+      token,
       'mutation($input: TransitionTaskInput!) { transitionTask(input: $input) { version status } }',
-      { input: { id, expectedVersion: version, to } });
+      { input: { id, expectedVersion: version, to } },
+    );
     return t;
   });
   const addTaskNote = await run('addTaskNote', async (id, s) => {
-    await graphql(hubUrl, token, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-      { input: { taskId: id, text: 'Checked in by phone; doing well.' } });
+    await graphql(hubUrl, token, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', {
+      input: { taskId: id, text: 'Checked in by phone; doing well.' },
+    });
     return s;
   });
   return { clients, transitionTask, addTaskNote };
@@ -332,11 +376,14 @@ async function fanout(hub: Child & { url?: string }, databaseUrl: string, data: 
       if (idle.subscriptions < n) throw new Error(`fan-out: only ${idle.subscriptions} of ${n} subscriptions started`);
       const latencies: number[] = [];
       for (let round = 0; round < settings.fanoutRounds; round++) {
-        const { rows: [{ s }] } = await pg.query('select last_event_sequence as s from patient where id = $1', [patientId]);
+        const {
+          rows: [{ s }],
+        } = await pg.query('select last_event_sequence as s from patient where id = $1', [patientId]);
         const sentAt = process.hrtime.bigint();
         const arrived = clients.request<{ latenciesMs: number[] }>({ cmd: 'expect', sequence: Number(s) + 1, sentAt: String(sentAt) });
-        await graphql(hub.url!, benchToken, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-          { input: { taskId, text: `Round ${round}` } });
+        await graphql(hub.url!, benchToken, 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', {
+          input: { taskId, text: `Round ${round}` },
+        });
         latencies.push(...(await arrived).latenciesMs);
         await sleep(200);
       }
@@ -350,8 +397,11 @@ async function fanout(hub: Child & { url?: string }, databaseUrl: string, data: 
         heapBytesPerSubscription: (idle.memory.heapUsed + idle.memory.external - before.memory.heapUsed - before.memory.external) / n,
       };
       rows.push(row);
-      progress(`fan-out to ${n.toLocaleString('en')}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms, `
-        + `${(row.bytesPerSubscription / 1024).toFixed(1)} KB RSS per idle subscription`, true);
+      progress(
+        `fan-out to ${n.toLocaleString('en')}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms, ` +
+          `${(row.bytesPerSubscription / 1024).toFixed(1)} KB RSS per idle subscription`,
+        true,
+      );
       await clients.request({ cmd: 'close' });
       for (let i = 0; i < 100 && (await hub.request<HubStats>({ cmd: 'stats' })).subscriptions > 0; i++) await sleep(100);
     }
@@ -396,7 +446,11 @@ interface Measured {
   fanout: Awaited<ReturnType<typeof fanout>> | null;
   growth: Awaited<ReturnType<typeof growth>> | null;
 }
-interface Target { target: string; measured: string; ok: boolean }
+interface Target {
+  target: string;
+  measured: string;
+  ok: boolean;
+}
 type Results = Measured & { targets: Target[] };
 
 const verdict = (ok: boolean) => (ok ? 'pass' : '**short**');
@@ -405,15 +459,20 @@ function report(r: Results): string {
   const lines: string[] = [];
   const skipped = '_Not measured in this run._';
   lines.push('# Benchmark results', '');
-  lines.push(`${r.when} · ${r.machine} · ${r.database} · ${r.settings.patients.toLocaleString('en')} patients, `
-    + `${r.settings.providers} providers${r.dashboard ? `; the dashboard user is on ${r.dashboard.patientsOnTeam} patients' teams, page of ${r.dashboard.patientsShown}` : ''}. `
-    + `Reproduce: \`${r.command}\`.`, '');
+  lines.push(
+    `${r.when} · ${r.machine} · ${r.database} · ${r.settings.patients.toLocaleString('en')} patients, ` +
+      `${r.settings.providers} providers${r.dashboard ? `; the dashboard user is on ${r.dashboard.patientsOnTeam} patients' teams, page of ${r.dashboard.patientsShown}` : ''}. ` +
+      `Reproduce: \`${r.command}\`.`,
+    '',
+  );
   lines.push('## Dashboard query (first: 25)', '');
   if (r.dashboard) {
     lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
     lines.push('|---:|---:|---:|---:|---:|---:|');
     for (const x of r.dashboard.rows) {
-      lines.push(`| ${x.connections} | ${x.hub.rps.toFixed(0)} | ${x.hub.p50} / ${x.hub.p99} | ${x.floor.rps.toFixed(0)} | ${x.floor.p50} / ${x.floor.p99} | ${x.ratio.toFixed(2)} |`);
+      lines.push(
+        `| ${x.connections} | ${x.hub.rps.toFixed(0)} | ${x.hub.p50} / ${x.hub.p99} | ${x.floor.rps.toFixed(0)} | ${x.floor.p50} / ${x.floor.p99} | ${x.ratio.toFixed(2)} |`,
+      );
     }
   } else lines.push(skipped);
   lines.push('', '## SQL statements per dashboard request', '');
@@ -431,14 +490,18 @@ function report(r: Results): string {
     lines.push('| subscribers | p50 ms | p99 ms | max ms | RSS per idle subscription | heap per idle subscription |');
     lines.push('|---:|---:|---:|---:|---:|---:|');
     for (const x of r.fanout) {
-      lines.push(`| ${x.subscribers.toLocaleString('en')} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${x.max.toFixed(1)} | `
-        + `${(x.bytesPerSubscription / 1024).toFixed(1)} KB | ${(x.heapBytesPerSubscription / 1024).toFixed(1)} KB |`);
+      lines.push(
+        `| ${x.subscribers.toLocaleString('en')} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${x.max.toFixed(1)} | ` +
+          `${(x.bytesPerSubscription / 1024).toFixed(1)} KB | ${(x.heapBytesPerSubscription / 1024).toFixed(1)} KB |`,
+      );
     }
   } else lines.push(skipped);
   lines.push('', '## Growth', '');
-  lines.push(r.growth
-    ? `Dashboard p50 (10 clients): ${r.growth.at1k} ms at 1,000 patients, ${r.growth.at100k} ms at 100,000 (×${r.growth.ratio.toFixed(2)}).`
-    : '_Not measured in this run (`--growth`)._');
+  lines.push(
+    r.growth
+      ? `Dashboard p50 (10 clients): ${r.growth.at1k} ms at 1,000 patients, ${r.growth.at100k} ms at 100,000 (×${r.growth.ratio.toFixed(2)}).`
+      : '_Not measured in this run (`--growth`)._',
+  );
   lines.push('', '## Targets', '', '| target | measured | |', '|---|---|---|');
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${verdict(t.ok)} |`);
   return `${lines.join('\n')}\n`;
@@ -454,12 +517,24 @@ function targets(r: Measured): Target[] {
   }
   if (r.statements) {
     const counts = r.statements.map((x) => x.statements);
-    t.push({ target: 'statements per request constant in page size, ≤ 8', measured: counts.join(' / '), ok: new Set(counts).size === 1 && counts[0] <= 8 });
+    t.push({
+      target: 'statements per request constant in page size, ≤ 8',
+      measured: counts.join(' / '),
+      ok: new Set(counts).size === 1 && counts[0] <= 8,
+    });
   }
   if (r.fanout) {
-    for (const [n, limit] of [[1000, 50], [10000, 250]] as const) {
+    for (const [n, limit] of [
+      [1000, 50],
+      [10000, 250],
+    ] as const) {
       const row = r.fanout.find((x) => x.subscribers === n);
-      if (row) t.push({ target: `fan-out to ${n.toLocaleString('en')}: p99 ≤ ${limit} ms`, measured: `${row.p99.toFixed(1)} ms`, ok: row.p99 <= limit });
+      if (row)
+        t.push({
+          target: `fan-out to ${n.toLocaleString('en')}: p99 ≤ ${limit} ms`,
+          measured: `${row.p99.toFixed(1)} ms`,
+          ok: row.p99 <= limit,
+        });
     }
     const largest = r.fanout.at(-1);
     if (largest) {
@@ -470,18 +545,30 @@ function targets(r: Measured): Target[] {
       });
     }
   }
-  if (r.growth) t.push({ target: 'dashboard p50 grows ≤ 1.2× from 1k to 100k patients', measured: `×${r.growth.ratio.toFixed(2)}`, ok: r.growth.ratio <= 1.2 });
+  if (r.growth)
+    t.push({
+      target: 'dashboard p50 grows ≤ 1.2× from 1k to 100k patients',
+      measured: `×${r.growth.ratio.toFixed(2)}`,
+      ok: r.growth.ratio <= 1.2,
+    });
   return t;
 }
 
 async function measureAll(): Promise<Results> {
   const db = await openDatabase();
   try {
-    const data = await load(db.url, { tag: 'main', patients: settings.patients, providers: settings.providers, benchPatients: settings.benchPatients });
+    const data = await load(db.url, {
+      tag: 'main',
+      patients: settings.patients,
+      providers: settings.providers,
+      benchPatients: settings.benchPatients,
+    });
     const token = await signToken(SECRET, { sub: data.benchProviderId });
     const statements = only('statements') ? await statementsPerRequest(db.url, token) : null;
     const hub = await startHub(db.url);
-    let dashboard: Measured['dashboard'] = null, mutations: Measured['mutations'] = null, fan: Measured['fanout'] = null;
+    let dashboard: Measured['dashboard'] = null,
+      mutations: Measured['mutations'] = null,
+      fan: Measured['fanout'] = null;
     try {
       if (only('dashboard')) {
         const floor = await child('floor.ts', { DATABASE_URL: db.url });
@@ -525,7 +612,9 @@ async function main() {
   fs.writeFileSync(path.join(out, 'results.md'), markdown);
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${markdown}`);
-  console.log(`Written to ${path.relative(ROOT, path.join(out, 'results.md'))} and results.json in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(
+    `Written to ${path.relative(ROOT, path.join(out, 'results.md'))} and results.json in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
 }
 
 main().catch((err) => {

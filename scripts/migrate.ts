@@ -1,8 +1,8 @@
 /** `npm run migrate`: applies pending migrations (opening the database does exactly that). */
 import 'reflect-metadata';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/core/config';
+import { openDatabase } from '../src/app/database';
+import { createLogger } from '../src/core/logger';
 
 async function main() {
   const config = loadConfig();

@@ -3,9 +3,9 @@
  * between the entities and the database (DATABASE_URL, or the embedded one).
  */
 import 'reflect-metadata';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/core/config';
+import { openDatabase } from '../src/app/database';
+import { createLogger } from '../src/core/logger';
 
 async function main() {
   const config = loadConfig();

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../src/config';
-import { printHubSchema, printHubSubgraphSdl } from '../src/graphql/schema';
+import { PROJECT_ROOT } from '../src/core/config';
+import { printHubSchema, printHubSubgraphSdl } from '../src/app/schema';
 
 const only = process.argv[2];
 const files: [string, () => string][] = [

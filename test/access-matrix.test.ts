@@ -1,12 +1,12 @@
 import { parse, type GraphQLObjectType } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
-import { buildHubSchema } from '../src/graphql/schema';
-import type { CarePlan } from '../src/modules/care-plans/care-plan.entity';
-import type { Goal } from '../src/modules/goals/goal.entity';
-import type { Patient } from '../src/modules/patients/patient.entity';
-import type { Provider } from '../src/modules/providers/provider.entity';
-import type { Task } from '../src/modules/tasks/task.entity';
+import { buildHubSchema } from '../src/app/schema';
+import type { CarePlan } from '../src/modules/care-plans';
+import type { Goal } from '../src/modules/goals';
+import type { Patient } from '../src/modules/patients';
+import type { Provider } from '../src/modules/providers';
+import type { Task } from '../src/modules/tasks';
 import { startTestHub, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 import { codes, post, unique, type RawResult } from './support/raw';
@@ -15,7 +15,7 @@ import { subscribe, wsClient } from './support/ws';
 /**
  * The access matrix (issue 4): every Query, Mutation and Subscription field of
  * the schema the hub serves, run by every kind of caller against a fresh
- * fixture, with the outcome DESIGN.md ("Who may do what") and src/auth/access.ts
+ * fixture, with the outcome docs/contract.md ("Who may do what") and src/auth/access.ts
  * prescribe. A schema operation missing from OPERATIONS fails the first test.
  */
 
@@ -90,8 +90,7 @@ interface Case {
   trigger?: (f: Fixture) => Promise<void>;
 }
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
-  hub.orm.em.getConnection().execute<T[]>(query, params);
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => hub.orm.em.getConnection().execute<T[]>(query, params);
 
 const lastSequence = async (patientId: string) =>
   Number((await sql<{ n: number }>('select last_event_sequence as n from patient where id = ?', [patientId]))[0].n);
@@ -111,8 +110,7 @@ async function patientRows(f: Fixture) {
   };
 }
 
-const edgesOf = (connection: { edges?: { node: { id: string } }[] } | null | undefined) =>
-  (connection?.edges ?? []).map((e) => e.node.id);
+const edgesOf = (connection: { edges?: { node: { id: string } }[] } | null | undefined) => (connection?.edges ?? []).map((e) => e.node.id);
 
 // Selections that, when shown, contain the fixture's clinical content.
 const CLINICAL_PATIENT = 'id name mrn allergies { substance } preferences carePlans { id title } activeCarePlan { id }';
@@ -132,43 +130,53 @@ const OPERATIONS: Record<string, Case[]> = {
     },
     {
       name: 'a Patient representation, clinical fields',
-      query: () => `query AccessEntitiesPatientClinical($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { ${CLINICAL_PATIENT} } } }`,
+      query: () =>
+        `query AccessEntitiesPatientClinical($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { ${CLINICAL_PATIENT} } } }`,
       variables: (f) => ({ r: [{ __typename: 'Patient', id: f.patient.id }] }),
       seen: (d, f) => d?._entities?.[0]?.allergies?.[0]?.substance === 'Penicillin' && d?._entities?.[0]?.carePlans?.[0]?.id === f.plan.id,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
     {
       name: 'a CarePlan representation',
-      query: () => 'query AccessEntitiesPlan($r: [_Any!]!) { _entities(representations: $r) { ... on CarePlan { id title patient { name } } } }',
+      query: () =>
+        'query AccessEntitiesPlan($r: [_Any!]!) { _entities(representations: $r) { ... on CarePlan { id title patient { name } } } }',
       variables: (f) => ({ r: [{ __typename: 'CarePlan', id: f.plan.id }] }),
       seen: (d, f) => d?._entities?.[0]?.title === f.plan.title,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
     {
       name: 'a Task representation',
-      query: () => 'query AccessEntitiesTask($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id title patient { name } } } }',
+      query: () =>
+        'query AccessEntitiesTask($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id title patient { name } } } }',
       variables: (f) => ({ r: [{ __typename: 'Task', id: f.task.id }] }),
       seen: (d, f) => d?._entities?.[0]?.title === f.task.title,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
   ],
-  'Query._service': [{
-    query: () => 'query AccessService { _service { sdl } }',
-    seen: (d) => typeof d?._service?.sdl === 'string' && d._service.sdl.includes('type Patient'),
-    expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
-  }],
-  'Query.auditTrail': [{
-    query: () => 'query AccessAuditTrail($id: ID!) { auditTrail(patientId: $id, first: 5) { totalCount edges { node { patientId actorSub kind } } } }',
-    variables: (f) => ({ id: f.patient.id }),
-    seen: (d, f) => (d?.auditTrail?.totalCount ?? 0) > 0 && d?.auditTrail.edges[0].node.patientId === f.patient.id,
-    expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
-  }],
-  'Query.carePlan': [{
-    query: () => 'query AccessCarePlan($id: ID!) { carePlan(id: $id) { id title patient { name } goals { description } } }',
-    variables: (f) => ({ id: f.plan.id }),
-    seen: (d, f) => d?.carePlan?.title === f.plan.title && d.carePlan.patient.name === f.patient.name,
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
+  'Query._service': [
+    {
+      query: () => 'query AccessService { _service { sdl } }',
+      seen: (d) => typeof d?._service?.sdl === 'string' && d._service.sdl.includes('type Patient'),
+      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Query.auditTrail': [
+    {
+      query: () =>
+        'query AccessAuditTrail($id: ID!) { auditTrail(patientId: $id, first: 5) { totalCount edges { node { patientId actorSub kind } } } }',
+      variables: (f) => ({ id: f.patient.id }),
+      seen: (d, f) => (d?.auditTrail?.totalCount ?? 0) > 0 && d?.auditTrail.edges[0].node.patientId === f.patient.id,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Query.carePlan': [
+    {
+      query: () => 'query AccessCarePlan($id: ID!) { carePlan(id: $id) { id title patient { name } goals { description } } }',
+      variables: (f) => ({ id: f.plan.id }),
+      seen: (d, f) => d?.carePlan?.title === f.plan.title && d.carePlan.patient.name === f.patient.name,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.me': [
     {
       name: 'the caller',
@@ -183,12 +191,14 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
-  'Query.myTasks': [{
-    query: () => 'query AccessMyTasks { myTasks { totalCount edges { node { id title patient { name } } } } }',
-    seen: (d, f) => edgesOf(d?.myTasks).includes(f.task.id),
-    // The fixture task is assigned to the member: the owner has none of their own.
-    expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
-  }],
+  'Query.myTasks': [
+    {
+      query: () => 'query AccessMyTasks { myTasks { totalCount edges { node { id title patient { name } } } } }',
+      seen: (d, f) => edgesOf(d?.myTasks).includes(f.task.id),
+      // The fixture task is assigned to the member: the owner has none of their own.
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.node': [
     {
       name: 'a Patient',
@@ -248,7 +258,8 @@ const OPERATIONS: Record<string, Case[]> = {
     },
     {
       name: 'a Provider, and Provider.patients',
-      query: () => 'query AccessNodeProvider($id: ID!) { node(id: $id) { id ... on Provider { name patients { totalCount edges { node { id name } } } } } }',
+      query: () =>
+        'query AccessNodeProvider($id: ID!) { node(id: $id) { id ... on Provider { name patients { totalCount edges { node { id name } } } } } }',
       variables: (f) => ({ id: f.owner.id }),
       seen: (d, f) => edgesOf(d?.node?.patients).includes(f.patient.id),
       // The directory entry itself is public; the patients only for those who may see them.
@@ -285,131 +296,176 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
-  'Query.patientEvents': [{
-    query: () => 'query AccessPatientEvents($id: ID!) { patientEvents(patientId: $id) { totalCount edges { node { id summary patient { name } } } } }',
-    variables: (f) => ({ id: f.patient.id }),
-    seen: (d, f) => edgesOf(d?.patientEvents).includes(f.eventId),
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Query.patients': [{
-    query: () => 'query AccessPatients($search: String) { patients(search: $search) { totalCount edges { node { id name } } } }',
-    variables: (f) => ({ search: f.patient.mrn }),
-    seen: (d, f) => edgesOf(d?.patients).includes(f.patient.id),
-    expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
-  }],
+  'Query.patientEvents': [
+    {
+      query: () =>
+        'query AccessPatientEvents($id: ID!) { patientEvents(patientId: $id) { totalCount edges { node { id summary patient { name } } } } }',
+      variables: (f) => ({ id: f.patient.id }),
+      seen: (d, f) => edgesOf(d?.patientEvents).includes(f.eventId),
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Query.patients': [
+    {
+      query: () => 'query AccessPatients($search: String) { patients(search: $search) { totalCount edges { node { id name } } } }',
+      variables: (f) => ({ search: f.patient.mrn }),
+      seen: (d, f) => edgesOf(d?.patients).includes(f.patient.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
 
   // ───────────────────────────── Mutation ─────────────────────────────
-  'Mutation.addCareTeamMember': [{
-    query: () => 'mutation AccessAddMember($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { id active } }',
-    variables: (f) => ({ input: { patientId: f.patient.id, providerId: f.candidate.id, role: 'dietitian' } }),
-    seen: (d) => d?.addCareTeamMember?.active === true,
-    expect: MUTATION_ERRORS_ONLY,
-  }],
-  'Mutation.addGoal': [{
-    query: () => 'mutation AccessAddGoal($input: AddGoalInput!) { addGoal(input: $input) { id description } }',
-    variables: (f) => ({ input: { carePlanId: f.plan.id, description: 'Walks 500 m', target: '500 m' } }),
-    seen: (d) => d?.addGoal?.description === 'Walks 500 m',
-    expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.addTaskNote': [{
-    query: () => 'mutation AccessAddNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id text } }',
-    variables: (f) => ({ input: { taskId: f.task.id, text: 'BP 120/80' } }),
-    seen: (d) => d?.addTaskNote?.text === 'BP 120/80',
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.assignTask': [{
-    // The owner takes the member's task; the member (neither owner nor requester) may not give it away.
-    query: () => 'mutation AccessAssign($input: AssignTaskInput!) { assignTask(input: $input) { id assignee { id } } }',
-    variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, assigneeId: f.owner.id } }),
-    seen: (d, f) => d?.assignTask?.assignee?.id === f.owner.id,
-    expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.createCarePlan': [{
-    query: () => 'mutation AccessCreatePlan($input: CreateCarePlanInput!) { createCarePlan(input: $input) { id owner { id } } }',
-    variables: (f) => ({ input: { patientId: f.patient.id, title: 'Sleep plan', category: 'MENTAL_HEALTH', ownerId: f.owner.id } }),
-    seen: (d, f) => d?.createCarePlan?.owner?.id === f.owner.id,
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.createOrganization': [{
-    query: () => 'mutation AccessCreateOrg($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name } }',
-    variables: (f) => ({ input: { name: `Org of ${f.patient.id}` } }),
-    seen: (d, f) => d?.createOrganization?.name === `Org of ${f.patient.id}`,
-    expect: MUTATION_ERRORS_ONLY,
-    probe: (f) => sql('select id from organization where name = ?', [`Org of ${f.patient.id}`]),
-  }],
-  'Mutation.createPatient': [{
-    query: () => 'mutation AccessCreatePatient($input: CreatePatientInput!) { createPatient(input: $input) { id mrn } }',
-    variables: (f) => ({ input: { organizationId: f.patient.organization.id, mrn: `NEW-${f.patient.id}`, name: 'New Patient', birthDate: '1970-01-01' } }),
-    seen: (d, f) => d?.createPatient?.mrn === `NEW-${f.patient.id}`,
-    expect: MUTATION_ERRORS_ONLY,
-    probe: (f) => sql('select id from patient where mrn = ?', [`NEW-${f.patient.id}`]),
-  }],
-  'Mutation.createProvider': [{
-    query: () => 'mutation AccessCreateProvider($input: CreateProviderInput!) { createProvider(input: $input) { id email } }',
-    variables: (f) => ({ input: { organizationId: f.patient.organization.id, name: 'New Nurse', discipline: 'NURSE', email: `${f.patient.id}@new.example` } }),
-    seen: (d, f) => d?.createProvider?.email === `${f.patient.id}@new.example`,
-    expect: MUTATION_ERRORS_ONLY,
-    probe: (f) => sql('select id from provider where email = ?', [`${f.patient.id}@new.example`]),
-  }],
-  'Mutation.createTask': [{
-    query: () => 'mutation AccessCreateTask($input: CreateTaskInput!) { createTask(input: $input) { id title } }',
-    variables: (f) => ({ input: { carePlanId: f.plan.id, title: 'Check wound', kind: 'HOME_VISIT' } }),
-    seen: (d) => d?.createTask?.title === 'Check wound',
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.endCareTeamMembership': [{
-    query: () => 'mutation AccessEndMember($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id active } }',
-    variables: (f) => ({ input: { membershipId: f.memberMembershipId } }),
-    seen: (d) => d?.endCareTeamMembership?.active === false,
-    expect: MUTATION_ERRORS_ONLY,
-  }],
-  'Mutation.transferCarePlanOwnership': [{
-    query: () => 'mutation AccessTransfer($input: TransferCarePlanOwnershipInput!) { transferCarePlanOwnership(input: $input) { id owner { id } } }',
-    variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, newOwnerId: f.member.id } }),
-    seen: (d, f) => d?.transferCarePlanOwnership?.owner?.id === f.member.id,
-    expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.transitionTask': [{
-    // Accepting is the assignee's (the member's) move, not the owner's.
-    query: () => 'mutation AccessTransition($input: TransitionTaskInput!) { transitionTask(input: $input) { id status } }',
-    variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, to: 'ACCEPTED' } }),
-    seen: (d) => d?.transitionTask?.status === 'ACCEPTED',
-    expect: ['OK', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.updateCarePlan': [{
-    query: () => 'mutation AccessUpdatePlan($input: UpdateCarePlanInput!) { updateCarePlan(input: $input) { id title } }',
-    variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, title: 'Renamed plan' } }),
-    seen: (d) => d?.updateCarePlan?.title === 'Renamed plan',
-    expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.updateGoal': [{
-    query: () => 'mutation AccessUpdateGoal($input: UpdateGoalInput!) { updateGoal(input: $input) { id status } }',
-    variables: (f) => ({ input: { id: f.goal.id, status: 'ACTIVE' } }),
-    seen: (d) => d?.updateGoal?.status === 'ACTIVE',
-    expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
-  'Mutation.updatePatient': [{
-    query: () => 'mutation AccessUpdatePatient($input: UpdatePatientInput!) { updatePatient(input: $input) { id name } }',
-    variables: (f) => ({ input: { id: f.patient.id, expectedVersion: f.versions.patient, name: 'Renamed Patient' } }),
-    seen: (d) => d?.updatePatient?.name === 'Renamed Patient',
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
-  }],
+  'Mutation.addCareTeamMember': [
+    {
+      query: () => 'mutation AccessAddMember($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { id active } }',
+      variables: (f) => ({ input: { patientId: f.patient.id, providerId: f.candidate.id, role: 'dietitian' } }),
+      seen: (d) => d?.addCareTeamMember?.active === true,
+      expect: MUTATION_ERRORS_ONLY,
+    },
+  ],
+  'Mutation.addGoal': [
+    {
+      query: () => 'mutation AccessAddGoal($input: AddGoalInput!) { addGoal(input: $input) { id description } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, description: 'Walks 500 m', target: '500 m' } }),
+      seen: (d) => d?.addGoal?.description === 'Walks 500 m',
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.addTaskNote': [
+    {
+      query: () => 'mutation AccessAddNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id text } }',
+      variables: (f) => ({ input: { taskId: f.task.id, text: 'BP 120/80' } }),
+      seen: (d) => d?.addTaskNote?.text === 'BP 120/80',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.assignTask': [
+    {
+      // The owner takes the member's task; the member (neither owner nor requester) may not give it away.
+      query: () => 'mutation AccessAssign($input: AssignTaskInput!) { assignTask(input: $input) { id assignee { id } } }',
+      variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, assigneeId: f.owner.id } }),
+      seen: (d, f) => d?.assignTask?.assignee?.id === f.owner.id,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.createCarePlan': [
+    {
+      query: () => 'mutation AccessCreatePlan($input: CreateCarePlanInput!) { createCarePlan(input: $input) { id owner { id } } }',
+      variables: (f) => ({ input: { patientId: f.patient.id, title: 'Sleep plan', category: 'MENTAL_HEALTH', ownerId: f.owner.id } }),
+      seen: (d, f) => d?.createCarePlan?.owner?.id === f.owner.id,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.createOrganization': [
+    {
+      query: () => 'mutation AccessCreateOrg($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name } }',
+      variables: (f) => ({ input: { name: `Org of ${f.patient.id}` } }),
+      seen: (d, f) => d?.createOrganization?.name === `Org of ${f.patient.id}`,
+      expect: MUTATION_ERRORS_ONLY,
+      probe: (f) => sql('select id from organization where name = ?', [`Org of ${f.patient.id}`]),
+    },
+  ],
+  'Mutation.createPatient': [
+    {
+      query: () => 'mutation AccessCreatePatient($input: CreatePatientInput!) { createPatient(input: $input) { id mrn } }',
+      variables: (f) => ({
+        input: { organizationId: f.patient.organization.id, mrn: `NEW-${f.patient.id}`, name: 'New Patient', birthDate: '1970-01-01' },
+      }),
+      seen: (d, f) => d?.createPatient?.mrn === `NEW-${f.patient.id}`,
+      expect: MUTATION_ERRORS_ONLY,
+      probe: (f) => sql('select id from patient where mrn = ?', [`NEW-${f.patient.id}`]),
+    },
+  ],
+  'Mutation.createProvider': [
+    {
+      query: () => 'mutation AccessCreateProvider($input: CreateProviderInput!) { createProvider(input: $input) { id email } }',
+      variables: (f) => ({
+        input: { organizationId: f.patient.organization.id, name: 'New Nurse', discipline: 'NURSE', email: `${f.patient.id}@new.example` },
+      }),
+      seen: (d, f) => d?.createProvider?.email === `${f.patient.id}@new.example`,
+      expect: MUTATION_ERRORS_ONLY,
+      probe: (f) => sql('select id from provider where email = ?', [`${f.patient.id}@new.example`]),
+    },
+  ],
+  'Mutation.createTask': [
+    {
+      query: () => 'mutation AccessCreateTask($input: CreateTaskInput!) { createTask(input: $input) { id title } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, title: 'Check wound', kind: 'HOME_VISIT' } }),
+      seen: (d) => d?.createTask?.title === 'Check wound',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.endCareTeamMembership': [
+    {
+      query: () => 'mutation AccessEndMember($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id active } }',
+      variables: (f) => ({ input: { membershipId: f.memberMembershipId } }),
+      seen: (d) => d?.endCareTeamMembership?.active === false,
+      expect: MUTATION_ERRORS_ONLY,
+    },
+  ],
+  'Mutation.transferCarePlanOwnership': [
+    {
+      query: () =>
+        'mutation AccessTransfer($input: TransferCarePlanOwnershipInput!) { transferCarePlanOwnership(input: $input) { id owner { id } } }',
+      variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, newOwnerId: f.member.id } }),
+      seen: (d, f) => d?.transferCarePlanOwnership?.owner?.id === f.member.id,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.transitionTask': [
+    {
+      // Accepting is the assignee's (the member's) move, not the owner's.
+      query: () => 'mutation AccessTransition($input: TransitionTaskInput!) { transitionTask(input: $input) { id status } }',
+      variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, to: 'ACCEPTED' } }),
+      seen: (d) => d?.transitionTask?.status === 'ACCEPTED',
+      expect: ['OK', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.updateCarePlan': [
+    {
+      query: () => 'mutation AccessUpdatePlan($input: UpdateCarePlanInput!) { updateCarePlan(input: $input) { id title } }',
+      variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, title: 'Renamed plan' } }),
+      seen: (d) => d?.updateCarePlan?.title === 'Renamed plan',
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.updateGoal': [
+    {
+      query: () => 'mutation AccessUpdateGoal($input: UpdateGoalInput!) { updateGoal(input: $input) { id status } }',
+      variables: (f) => ({ input: { id: f.goal.id, status: 'ACTIVE' } }),
+      seen: (d) => d?.updateGoal?.status === 'ACTIVE',
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.updatePatient': [
+    {
+      query: () => 'mutation AccessUpdatePatient($input: UpdatePatientInput!) { updatePatient(input: $input) { id name } }',
+      variables: (f) => ({ input: { id: f.patient.id, expectedVersion: f.versions.patient, name: 'Renamed Patient' } }),
+      seen: (d) => d?.updatePatient?.name === 'Renamed Patient',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
 
   // ───────────────────────────── Subscription ─────────────────────────────
-  'Subscription.myTaskEvents': [{
-    query: () => 'subscription AccessMyTaskEvents { myTaskEvents { id type task { id title } patient { name } } }',
-    trigger: (f) => addNoteAsOwner(f, 'note for the assignee'),
-    seen: (d, f) => d?.myTaskEvents?.task?.id === f.task.id && d.myTaskEvents.patient.name === f.patient.name,
-    // The fixture task is the member's: only the member hears of it.
-    expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
-  }],
-  'Subscription.patientEvents': [{
-    query: () => 'subscription AccessPatientEventsLive($id: ID!) { patientEvents(patientId: $id) { id type summary task { title } patient { name } } }',
-    variables: (f) => ({ id: f.patient.id }),
-    trigger: (f) => addNoteAsOwner(f, 'note for the team'),
-    seen: (d, f) => d?.patientEvents?.type === 'TASK_NOTE_ADDED' && d.patientEvents.patient.name === f.patient.name,
-    expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
-  }],
+  'Subscription.myTaskEvents': [
+    {
+      query: () => 'subscription AccessMyTaskEvents { myTaskEvents { id type task { id title } patient { name } } }',
+      trigger: (f) => addNoteAsOwner(f, 'note for the assignee'),
+      seen: (d, f) => d?.myTaskEvents?.task?.id === f.task.id && d.myTaskEvents.patient.name === f.patient.name,
+      // The fixture task is the member's: only the member hears of it.
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Subscription.patientEvents': [
+    {
+      query: () =>
+        'subscription AccessPatientEventsLive($id: ID!) { patientEvents(patientId: $id) { id type summary task { title } patient { name } } }',
+      variables: (f) => ({ id: f.patient.id }),
+      trigger: (f) => addNoteAsOwner(f, 'note for the team'),
+      seen: (d, f) => d?.patientEvents?.type === 'TASK_NOTE_ADDED' && d.patientEvents.patient.name === f.patient.name,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
 };
 
 /** Waits until this hub serves no subscription (those of earlier tests are closed asynchronously). */
@@ -425,8 +481,12 @@ async function subscriptionRunning() {
 }
 
 async function addNoteAsOwner(f: Fixture, text: string) {
-  const result = await post(hub, 'mutation AccessTriggerNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-    { input: { taskId: f.task.id, text } }, f.tokens.owner);
+  const result = await post(
+    hub,
+    'mutation AccessTriggerNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+    { input: { taskId: f.task.id, text } },
+    f.tokens.owner,
+  );
   expect(result.errors).toBeUndefined();
 }
 
@@ -442,17 +502,31 @@ async function fixture(): Promise<Fixture> {
   const task = await w.task(plan, owner, { assignee: member });
   // The one who leaves was a full member: wrote a note, then left the team.
   const noteText = `Note ${unique()}`;
-  const note = await post(hub, 'mutation AccessFixtureNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-    { input: { taskId: task.id, text: noteText } }, await w.token(ended));
+  const note = await post(
+    hub,
+    'mutation AccessFixtureNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+    { input: { taskId: task.id, text: noteText } },
+    await w.token(ended),
+  );
   expect(note.errors).toBeUndefined();
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const [versions] = await sql<{ patient: number; plan: number; task: number }>(
     `select (select version from patient where id = ?) as patient, (select version from care_plan where id = ?) as plan,
-            (select version from task where id = ?) as task`, [patient.id, plan.id, task.id]);
+            (select version from task where id = ?) as task`,
+    [patient.id, plan.id, task.id],
+  );
   const operator = `operator-${unique()}`;
   return {
-    owner, member, ended, outsider, candidate, patient, plan, goal, task,
+    owner,
+    member,
+    ended,
+    outsider,
+    candidate,
+    patient,
+    plan,
+    goal,
+    task,
     noteId: note.data!.addTaskNote.id,
     noteText,
     eventId: event.id,
@@ -537,7 +611,10 @@ async function runSubscription(c: Case, viewer: ViewerName, expected: Outcome) {
   }
   if (expected === 'NOT_FOUND' || expected === 'FORBIDDEN') {
     // Refused at once: the server completes the operation with the error (not left open).
-    const ended = await Promise.race([sub.done.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+    // The timer is cleared: one left pending after the last case kept jest's worker from exiting.
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([sub.done.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 3000)))]);
+    clearTimeout(timer);
     expect({ completed: ended, results: sub.results.length }).toEqual({ completed: true, results: 1 });
     expect(sub.results.flatMap((r) => codes(r))).toEqual([expected]);
     expect(sub.results.some((r) => c.seen(r.data as Record<string, any>, f, viewer))).toBe(false);
@@ -579,11 +656,15 @@ describe('the access matrix', () => {
   });
 
   const cells = Object.entries(OPERATIONS).flatMap(([op, cases]) =>
-    cases.flatMap((c) => VIEWERS.map((viewer, i) => ({ op, c, viewer, expected: c.expect[i] }))));
+    cases.flatMap((c) => VIEWERS.map((viewer, i) => ({ op, c, viewer, expected: c.expect[i] }))),
+  );
 
-  it.each(cells.map((cell) => [
-    `${cell.op}${cell.c.name ? ` (${cell.c.name})` : ''} called by ${VIEWER_LABEL[cell.viewer]} → ${cell.expected}`, cell,
-  ] as const))('%s', async (_title, { op, c, viewer, expected }) => {
+  it.each(
+    cells.map(
+      (cell) =>
+        [`${cell.op}${cell.c.name ? ` (${cell.c.name})` : ''} called by ${VIEWER_LABEL[cell.viewer]} → ${cell.expected}`, cell] as const,
+    ),
+  )('%s', async (_title, { op, c, viewer, expected }) => {
     const kind = op.split('.')[0];
     if (kind === 'Subscription') await runSubscription(c, viewer, expected);
     else await runHttp(kind as 'Query' | 'Mutation', c, viewer, expected);
@@ -598,22 +679,36 @@ describe('ending a membership', () => {
     expect((await asMember(PATIENT, { id: f.patient.id })).data?.patient?.id).toBe(f.patient.id);
 
     // The member must not own a plan to leave; they do not. ADMIN ends the membership over the API.
-    const ended = await post(hub, 'mutation AccessEndNow($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { active } }',
-      { input: { membershipId: f.memberMembershipId } }, f.tokens.admin);
+    const ended = await post(
+      hub,
+      'mutation AccessEndNow($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { active } }',
+      { input: { membershipId: f.memberMembershipId } },
+      f.tokens.admin,
+    );
     expect(ended.data?.endCareTeamMembership.active).toBe(false);
 
     const after = await asMember(PATIENT, { id: f.patient.id });
     expect([after.data?.patient ?? null, codes(after)]).toEqual([null, ['NOT_FOUND']]);
-    const lists = await asMember('query AccessListsAfterEnd($mrn: String) { patients(search: $mrn) { totalCount } myTasks { totalCount } }', { mrn: f.patient.mrn });
+    const lists = await asMember(
+      'query AccessListsAfterEnd($mrn: String) { patients(search: $mrn) { totalCount } myTasks { totalCount } }',
+      { mrn: f.patient.mrn },
+    );
     expect(lists.data).toEqual({ patients: { totalCount: 0 }, myTasks: { totalCount: 0 } });
-    const note = await asMember('mutation AccessNoteAfterEnd($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-      { input: { taskId: f.task.id, text: 'still here?' } });
+    const note = await asMember('mutation AccessNoteAfterEnd($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', {
+      input: { taskId: f.task.id, text: 'still here?' },
+    });
     expect(codes(note)).toEqual(['NOT_FOUND']);
 
     const client = wsClient(hub.wsUrl, f.tokens.member);
     clients.push(client);
-    const sub = subscribe(client, parse('subscription AccessSubAfterEnd($id: ID!) { patientEvents(patientId: $id, afterSequence: 0) { id } }') as
-      TypedDocumentNode<unknown, { id: string }>, { id: f.patient.id });
+    const sub = subscribe(
+      client,
+      parse('subscription AccessSubAfterEnd($id: ID!) { patientEvents(patientId: $id, afterSequence: 0) { id } }') as TypedDocumentNode<
+        unknown,
+        { id: string }
+      >,
+      { id: f.patient.id },
+    );
     await sub.done;
     expect(sub.results.flatMap((r) => codes(r))).toEqual(['NOT_FOUND']);
   });
@@ -623,14 +718,24 @@ describe('ending a membership', () => {
     const client = wsClient(hub.wsUrl, f.tokens.member);
     clients.push(client);
     await noSubscriptionsLeft();
-    const sub = subscribe(client, parse('subscription AccessMine { myTaskEvents { type task { id } } }') as
-      TypedDocumentNode<{ myTaskEvents: { type: string } }, Record<string, never>>, {});
+    const sub = subscribe(
+      client,
+      parse('subscription AccessMine { myTaskEvents { type task { id } } }') as TypedDocumentNode<
+        { myTaskEvents: { type: string } },
+        Record<string, never>
+      >,
+      {},
+    );
     await subscriptionRunning();
     await addNoteAsOwner(f, 'before leaving');
     expect((await sub.received(1))[0].data?.myTaskEvents.type).toBe('TASK_NOTE_ADDED');
 
-    await post(hub, 'mutation AccessEndMine($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id } }',
-      { input: { membershipId: f.memberMembershipId } }, f.tokens.admin);
+    await post(
+      hub,
+      'mutation AccessEndMine($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id } }',
+      { input: { membershipId: f.memberMembershipId } },
+      f.tokens.admin,
+    );
     await addNoteAsOwner(f, 'after leaving');
     await new Promise((r) => setTimeout(r, 600));
     expect(sub.results.map((r) => r.data?.myTaskEvents.type)).toEqual(['TASK_NOTE_ADDED']);
@@ -654,7 +759,9 @@ describe('federation representations are client input', () => {
     for (const viewer of ['owner', 'admin'] as const) {
       const result = await post(hub, query, { r: representations }, f.tokens[viewer]);
       expect({ viewer, errors: result.errors, entities: result.data?._entities }).toEqual({
-        viewer, errors: undefined, entities: representations.map(() => null),
+        viewer,
+        errors: undefined,
+        entities: representations.map(() => null),
       });
     }
   });
@@ -681,8 +788,12 @@ describe('cursors are client input', () => {
   it('refuses a patientEvents cursor that this connection never returned with BAD_USER_INPUT', async () => {
     const f = await fixture();
     const forged = Buffer.from(JSON.stringify(['abc'])).toString('base64url');
-    const result = await post(hub, 'query AccessForgedEventsCursor($id: ID!, $after: String) { patientEvents(patientId: $id, after: $after) { totalCount } }',
-      { id: f.patient.id, after: forged }, f.tokens.member);
+    const result = await post(
+      hub,
+      'query AccessForgedEventsCursor($id: ID!, $after: String) { patientEvents(patientId: $id, after: $after) { totalCount } }',
+      { id: f.patient.id, after: forged },
+      f.tokens.member,
+    );
     expect(result.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['BAD_USER_INPUT', 'after']]);
   });
 });
@@ -690,7 +801,7 @@ describe('cursors are client input', () => {
 describe('ending a membership while a write of that member is in flight', () => {
   // Access is checked before the write's transaction and again under the patient lock, so a write
   // that was waiting for the lock while the membership ended does not commit.
-  it('refuses a member\'s change that commits after their membership ended (checked again under the patient lock)', async () => {
+  it("refuses a member's change that commits after their membership ended (checked again under the patient lock)", async () => {
     const f = await fixture();
     const before = await lastSequence(f.patient.id);
     let request!: Promise<RawResult>;
@@ -698,11 +809,17 @@ describe('ending a membership while a write of that member is in flight', () => 
       // Hold the patient's write lock, as the ADMIN's endCareTeamMembership does while it commits.
       const [{ pid }] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
       await tx.execute('select id from patient where id = ? for update', [f.patient.id]);
-      request = post(hub, 'mutation AccessRacingNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-        { input: { taskId: f.task.id, text: 'racing the end of my membership' } }, f.tokens.member);
+      request = post(
+        hub,
+        'mutation AccessRacingNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+        { input: { taskId: f.task.id, text: 'racing the end of my membership' } },
+        f.tokens.member,
+      );
       // Wait until the member's write passed its access checks and queues behind our lock.
       for (let i = 0; i < 250; i++) {
-        const [{ n }] = await sql<{ n: number }>('select count(*)::int as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [pid]);
+        const [{ n }] = await sql<{ n: number }>('select count(*)::int as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [
+          pid,
+        ]);
         if (n > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }

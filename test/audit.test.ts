@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
-import type { Provider } from '../src/modules/providers/provider.entity';
+import type { Provider } from '../src/modules/providers';
 import { startTestHub, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 import { codes, post, unique } from './support/raw';
@@ -30,13 +30,12 @@ interface AuditRow {
   actor_provider_id: string | null;
   patient_id: string | null;
   operation: string;
-  kind: 'READ' | 'WRITE';
+  kind: 'READ' | 'WRITE' | 'DENIED';
   request_id: string;
   xmin: string;
 }
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
-  hub.orm.em.getConnection().execute<T[]>(query, params);
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => hub.orm.em.getConnection().execute<T[]>(query, params);
 
 const auditOf = (requestId: string) =>
   sql<AuditRow>('select *, xmin::text as xmin from audit_record where request_id = ? order by id', [requestId]);
@@ -69,18 +68,25 @@ describe('the audit trail of reads', () => {
     const { member, patient } = await careSetup();
     const before = new Date(Date.now() - 1000);
     const { result, requestId, rows } = await audited(
-      'query AuditChart($id: ID!) { patient(id: $id) { name allergies { substance } } }', { id: patient.id }, await token(member));
+      'query AuditChart($id: ID!) { patient(id: $id) { name allergies { substance } } }',
+      { id: patient.id },
+      await token(member),
+    );
     expect(result.errors).toBeUndefined();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      actor_sub: member.id, actor_provider_id: member.id, patient_id: patient.id,
-      operation: 'query AuditChart { patient }', kind: 'READ', request_id: requestId,
+      actor_sub: member.id,
+      actor_provider_id: member.id,
+      patient_id: patient.id,
+      operation: 'query AuditChart { patient }',
+      kind: 'READ',
+      request_id: requestId,
     });
     expect(new Date(rows[0].at).getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(new Date(rows[0].at).getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
-  it('names every operation after its root fields too, since the operation name is the client\'s choice', async () => {
+  it("names every operation after its root fields too, since the operation name is the client's choice", async () => {
     const { member, patient } = await careSetup();
     const { rows } = await audited('query($id: ID!) { patient(id: $id) { id } me { id } }', { id: patient.id }, await token(member));
     expect(rows.map((r) => [r.operation, r.kind])).toEqual([['query { patient me }', 'READ']]);
@@ -98,8 +104,10 @@ describe('the audit trail of reads', () => {
       'node(Goal)': ['query AuditR6($id: ID!) { node(id: $id) { id } }', { id: goal.id }],
       'node(Task)': ['query AuditR7($id: ID!) { node(id: $id) { id } }', { id: task.id }],
       'node(Event)': ['query AuditR8($id: ID!) { node(id: $id) { id } }', { id: eventId }],
-      '_entities(Patient)': ['query AuditR9($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id } } }',
-        { r: [{ __typename: 'Patient', id: patient.id }] }],
+      '_entities(Patient)': [
+        'query AuditR9($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id } } }',
+        { r: [{ __typename: 'Patient', id: patient.id }] },
+      ],
       'Provider.patients': ['query AuditR10 { me { patients { totalCount } } }', {}],
     };
     const seen: Record<string, unknown> = {};
@@ -115,7 +123,9 @@ describe('the audit trail of reads', () => {
     const { member, patient, plan } = await careSetup();
     const { rows } = await audited(
       'query AuditMany($id: ID!, $plan: ID!) { patient(id: $id) { name carePlans { id tasks { totalCount } } } carePlan(id: $plan) { goals { id } } }',
-      { id: patient.id, plan: plan.id }, await token(member));
+      { id: patient.id, plan: plan.id },
+      await token(member),
+    );
     expect(rows.map((r) => [r.patient_id, r.kind])).toEqual([[patient.id, 'READ']]);
   });
 
@@ -129,30 +139,93 @@ describe('the audit trail of reads', () => {
         await audited('query AuditNo4($id: ID!) { patientEvents(patientId: $id) { totalCount } }', { id: patient.id }, await token(viewer)),
       ];
       expect(attempts.map((a) => codes(a.result))).toEqual([['NOT_FOUND'], [], [], ['NOT_FOUND']]);
-      expect(attempts.flatMap((a) => a.rows)).toEqual([]);
+      expect(attempts.flatMap((a) => a.rows).filter((r) => r.kind === 'READ')).toEqual([]);
     }
-    expect(await sql('select * from audit_record where patient_id = ? and actor_sub in (?, ?)', [patient.id, ended.id, outsider.id]))
-      .toHaveLength(0);
+    expect(
+      await sql("select * from audit_record where patient_id = ? and actor_sub in (?, ?) and kind = 'READ'", [
+        patient.id,
+        ended.id,
+        outsider.id,
+      ]),
+    ).toHaveLength(0);
   });
 
-  it('records the ADMIN\'s read of the administrative record under the operator\'s subject, with no provider', async () => {
+  it("leaves a DENIED record of every refused attempt on a patient: an ended member, another organization's provider, ADMIN on clinical content, a forged id", async () => {
+    const { ended, outsider, patient, task } = await careSetup();
+    const operator = `operator-${unique()}`;
+    const forged = `pat_${'0'.repeat(31)}1`;
+    const attempts: [string, string, Record<string, unknown>, string, string | null][] = [
+      [
+        'ended member reads the record',
+        'query AuditDenied1($id: ID!) { patient(id: $id) { name } }',
+        { id: patient.id },
+        await token(ended),
+        patient.id,
+      ],
+      [
+        'outsider opens a task by id',
+        'query AuditDenied2($id: ID!) { node(id: $id) { id } }',
+        { id: task.id },
+        await token(outsider),
+        patient.id,
+      ],
+      [
+        'outsider writes a note',
+        'mutation AuditDenied3($i: AddTaskNoteInput!) { addTaskNote(input: $i) { id } }',
+        { i: { taskId: task.id, text: 'x' } },
+        await token(outsider),
+        patient.id,
+      ],
+      [
+        'ADMIN reads clinical fields',
+        'query AuditDenied4($id: ID!) { patient(id: $id) { name allergies { substance } } }',
+        { id: patient.id },
+        await operatorToken(operator),
+        patient.id,
+      ],
+      ['a forged patient id', 'query AuditDenied5($id: ID!) { patient(id: $id) { name } }', { id: forged }, await token(outsider), forged],
+    ];
+    const outcome: Record<string, unknown> = {};
+    for (const [name, query, variables, viewerToken, patientId] of attempts) {
+      const { result, rows } = await audited(query, variables, viewerToken);
+      expect(result.errors?.length ?? 0).toBeLessThanOrEqual(1);
+      outcome[name] = rows.filter((r) => r.kind === 'DENIED').map((r) => [r.patient_id, r.operation.split(' ')[0]]);
+      expect(rows.filter((r) => r.kind === 'DENIED').every((r) => r.patient_id === patientId)).toBe(true);
+    }
+    expect(outcome).toEqual(Object.fromEntries(attempts.map(([name, query, , , patientId]) => [name, [[patientId, query.split(' ')[0]]]])));
+  });
+
+  it("records the ADMIN's read of the administrative record under the operator's subject, with no provider", async () => {
     const { patient } = await careSetup();
     const operator = `operator-${unique()}`;
-    const { result, rows } = await audited('query AuditAdminRead($id: ID!) { patient(id: $id) { name mrn careTeam { role } } }',
-      { id: patient.id }, await operatorToken(operator));
+    const { result, rows } = await audited(
+      'query AuditAdminRead($id: ID!) { patient(id: $id) { name mrn careTeam { role } } }',
+      { id: patient.id },
+      await operatorToken(operator),
+    );
     expect(result.errors).toBeUndefined();
-    expect(rows.map((r) => [r.actor_sub, r.actor_provider_id, r.patient_id, r.kind, r.operation]))
-      .toEqual([[operator, null, patient.id, 'READ', 'query AuditAdminRead { patient }']]);
+    expect(rows.map((r) => [r.actor_sub, r.actor_provider_id, r.patient_id, r.kind, r.operation])).toEqual([
+      [operator, null, patient.id, 'READ', 'query AuditAdminRead { patient }'],
+    ]);
   });
 
-  it('records a READ, named after the operation, when a member subscribes to a patient\'s events', async () => {
+  it("records a READ, named after the operation, when a member subscribes to a patient's events", async () => {
     const { member, patient } = await careSetup();
     const client = wsClient(hub.wsUrl, await token(member));
     clients.push(client);
-    const sub = subscribe(client, parse('subscription AuditWatch($id: ID!) { patientEvents(patientId: $id, afterSequence: 0) { sequence } }') as
-      TypedDocumentNode<{ patientEvents: { sequence: number } }, { id: string }>, { id: patient.id });
+    const sub = subscribe(
+      client,
+      parse('subscription AuditWatch($id: ID!) { patientEvents(patientId: $id, afterSequence: 0) { sequence } }') as TypedDocumentNode<
+        { patientEvents: { sequence: number } },
+        { id: string }
+      >,
+      { id: patient.id },
+    );
     await sub.received(1);
-    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [patient.id, member.id]);
+    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [
+      patient.id,
+      member.id,
+    ]);
     expect(rows.map((r) => r.operation)).toEqual(['subscription AuditWatch { patientEvents }']);
   });
 
@@ -160,12 +233,21 @@ describe('the audit trail of reads', () => {
     const { member, patient } = await careSetup();
     const client = wsClient(hub.wsUrl, await token(member));
     clients.push(client);
-    const sub = subscribe(client, parse('query AuditOverSocket($id: ID!) { patient(id: $id) { name } }') as
-      TypedDocumentNode<{ patient: { name: string } }, { id: string }>, { id: patient.id });
+    const sub = subscribe(
+      client,
+      parse('query AuditOverSocket($id: ID!) { patient(id: $id) { name } }') as TypedDocumentNode<
+        { patient: { name: string } },
+        { id: string }
+      >,
+      { id: patient.id },
+    );
     const [result] = await sub.received(1);
     expect(result.data?.patient.name).toBe(patient.name);
     await sub.done;
-    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [patient.id, member.id]);
+    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [
+      patient.id,
+      member.id,
+    ]);
     expect(rows.map((r) => r.operation)).toEqual(['query AuditOverSocket { patient }']);
   });
 
@@ -174,14 +256,27 @@ describe('the audit trail of reads', () => {
     const client = wsClient(hub.wsUrl, await token(member));
     clients.push(client);
     for (let i = 0; i < 150 && hub.subscriptions() > 0; i++) await new Promise((r) => setTimeout(r, 20)); // earlier tests' closed
-    const sub = subscribe(client, parse('subscription AuditMine { myTaskEvents { sequence } }') as
-      TypedDocumentNode<{ myTaskEvents: { sequence: number } }, Record<string, never>>, {});
+    const sub = subscribe(
+      client,
+      parse('subscription AuditMine { myTaskEvents { sequence } }') as TypedDocumentNode<
+        { myTaskEvents: { sequence: number } },
+        Record<string, never>
+      >,
+      {},
+    );
     for (let i = 0; i < 150 && hub.subscriptions() === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(hub.subscriptions()).toBe(1);
-    await post(hub, 'mutation AuditPing($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-      { input: { taskId: task.id, text: 'ping' } }, await token(owner));
+    await post(
+      hub,
+      'mutation AuditPing($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+      { input: { taskId: task.id, text: 'ping' } },
+      await token(owner),
+    );
     await sub.received(1);
-    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [patient.id, member.id]);
+    const rows = await sql<AuditRow>("select * from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ'", [
+      patient.id,
+      member.id,
+    ]);
     expect(rows.map((r) => r.operation)).toEqual(['subscription AuditMine { myTaskEvents }']);
   });
 });
@@ -191,46 +286,94 @@ describe('the audit trail of writes', () => {
     const { member, patient, task } = await careSetup();
     const { result, requestId, rows } = await audited(
       'mutation AuditNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
-      { input: { taskId: task.id, text: 'Dressing changed' } }, await token(member));
+      { input: { taskId: task.id, text: 'Dressing changed' } },
+      await token(member),
+    );
     expect(result.errors).toBeUndefined();
     const write = rows.filter((r) => r.kind === 'WRITE');
     expect(write).toHaveLength(1);
     expect(write[0]).toMatchObject({
-      actor_sub: member.id, actor_provider_id: member.id, patient_id: patient.id, operation: 'mutation AuditNote { addTaskNote }', request_id: requestId,
+      actor_sub: member.id,
+      actor_provider_id: member.id,
+      patient_id: patient.id,
+      operation: 'mutation AuditNote { addTaskNote }',
+      request_id: requestId,
     });
     // Same transaction: PostgreSQL stamps every row a transaction writes with its id (xmin).
     const [note] = await sql<{ xmin: string }>('select xmin::text as xmin from task_note where id = ?', [result.data!.addTaskNote.id]);
     const [event] = await sql<{ xmin: string }>(
-      'select e.xmin::text as xmin from event e join patient p on p.id = e.patient_id and e.sequence = p.last_event_sequence where p.id = ?', [patient.id]);
+      'select e.xmin::text as xmin from event e join patient p on p.id = e.patient_id and e.sequence = p.last_event_sequence where p.id = ?',
+      [patient.id],
+    );
     expect({ note: note.xmin, event: event.xmin }).toEqual({ note: write[0].xmin, event: write[0].xmin });
   });
 
-  it('records a WRITE for every kind of change to a patient\'s care, and for the ADMIN\'s', async () => {
+  it("records a WRITE for every kind of change to a patient's care, and for the ADMIN's", async () => {
     const { owner, member, patient, plan, goal, task } = await careSetup();
     const candidate = await w.provider();
     const version = async (table: string, id: string) =>
       (await sql<{ v: number }>(`select version as v from ${table} where id = ?`, [id]))[0].v;
     const changes: [string, string, () => Promise<Record<string, unknown>>, string][] = [
-      ['updatePatient', 'mutation AuditW1($i: UpdatePatientInput!) { updatePatient(input: $i) { id } }',
-        async () => ({ i: { id: patient.id, expectedVersion: 1, name: 'Renamed' } }), await token(member)],
-      ['createCarePlan', 'mutation AuditW2($i: CreateCarePlanInput!) { createCarePlan(input: $i) { id } }',
-        async () => ({ i: { patientId: patient.id, title: 'Second', category: 'MENTAL_HEALTH', ownerId: owner.id } }), await token(member)],
-      ['updateCarePlan', 'mutation AuditW3($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
-        async () => ({ i: { id: plan.id, expectedVersion: await version('care_plan', plan.id), title: 'Renamed plan' } }), await token(owner)],
-      ['addGoal', 'mutation AuditW4($i: AddGoalInput!) { addGoal(input: $i) { id } }',
-        async () => ({ i: { carePlanId: plan.id, description: 'Sleeps 7 h' } }), await token(owner)],
-      ['updateGoal', 'mutation AuditW5($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }',
-        async () => ({ i: { id: goal.id, status: 'ACTIVE' } }), await token(owner)],
-      ['createTask', 'mutation AuditW6($i: CreateTaskInput!) { createTask(input: $i) { id } }',
-        async () => ({ i: { carePlanId: plan.id, title: 'Call', kind: 'TELECONSULT' } }), await token(member)],
-      ['transitionTask', 'mutation AuditW7($i: TransitionTaskInput!) { transitionTask(input: $i) { id } }',
-        async () => ({ i: { id: task.id, expectedVersion: 1, to: 'ACCEPTED' } }), await token(member)],
-      ['addCareTeamMember', 'mutation AuditW8($i: AddCareTeamMemberInput!) { addCareTeamMember(input: $i) { id } }',
-        async () => ({ i: { patientId: patient.id, providerId: candidate.id, role: 'dietitian' } }), await operatorToken()],
-      ['transferCarePlanOwnership', 'mutation AuditW9($i: TransferCarePlanOwnershipInput!) { transferCarePlanOwnership(input: $i) { id } }',
-        async () => ({ i: { id: plan.id, expectedVersion: await version('care_plan', plan.id), newOwnerId: member.id } }), await token(owner)],
-      ['assignTask', 'mutation AuditW10($i: AssignTaskInput!) { assignTask(input: $i) { id } }',
-        async () => ({ i: { id: task.id, expectedVersion: await version('task', task.id), assigneeId: candidate.id } }), await token(member)],
+      [
+        'updatePatient',
+        'mutation AuditW1($i: UpdatePatientInput!) { updatePatient(input: $i) { id } }',
+        async () => ({ i: { id: patient.id, expectedVersion: 1, name: 'Renamed' } }),
+        await token(member),
+      ],
+      [
+        'createCarePlan',
+        'mutation AuditW2($i: CreateCarePlanInput!) { createCarePlan(input: $i) { id } }',
+        async () => ({ i: { patientId: patient.id, title: 'Second', category: 'MENTAL_HEALTH', ownerId: owner.id } }),
+        await token(member),
+      ],
+      [
+        'updateCarePlan',
+        'mutation AuditW3($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
+        async () => ({ i: { id: plan.id, expectedVersion: await version('care_plan', plan.id), title: 'Renamed plan' } }),
+        await token(owner),
+      ],
+      [
+        'addGoal',
+        'mutation AuditW4($i: AddGoalInput!) { addGoal(input: $i) { id } }',
+        async () => ({ i: { carePlanId: plan.id, description: 'Sleeps 7 h' } }),
+        await token(owner),
+      ],
+      [
+        'updateGoal',
+        'mutation AuditW5($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }',
+        async () => ({ i: { id: goal.id, status: 'ACTIVE' } }),
+        await token(owner),
+      ],
+      [
+        'createTask',
+        'mutation AuditW6($i: CreateTaskInput!) { createTask(input: $i) { id } }',
+        async () => ({ i: { carePlanId: plan.id, title: 'Call', kind: 'TELECONSULT' } }),
+        await token(member),
+      ],
+      [
+        'transitionTask',
+        'mutation AuditW7($i: TransitionTaskInput!) { transitionTask(input: $i) { id } }',
+        async () => ({ i: { id: task.id, expectedVersion: 1, to: 'ACCEPTED' } }),
+        await token(member),
+      ],
+      [
+        'addCareTeamMember',
+        'mutation AuditW8($i: AddCareTeamMemberInput!) { addCareTeamMember(input: $i) { id } }',
+        async () => ({ i: { patientId: patient.id, providerId: candidate.id, role: 'dietitian' } }),
+        await operatorToken(),
+      ],
+      [
+        'transferCarePlanOwnership',
+        'mutation AuditW9($i: TransferCarePlanOwnershipInput!) { transferCarePlanOwnership(input: $i) { id } }',
+        async () => ({ i: { id: plan.id, expectedVersion: await version('care_plan', plan.id), newOwnerId: member.id } }),
+        await token(owner),
+      ],
+      [
+        'assignTask',
+        'mutation AuditW10($i: AssignTaskInput!) { assignTask(input: $i) { id } }',
+        async () => ({ i: { id: task.id, expectedVersion: await version('task', task.id), assigneeId: candidate.id } }),
+        await token(member),
+      ],
     ];
     const outcome: Record<string, unknown> = {};
     for (const [name, query, variables, viewerToken] of changes) {
@@ -242,35 +385,70 @@ describe('the audit trail of writes', () => {
 
   it('records the WRITE of a new patient', async () => {
     const operator = `operator-${unique()}`;
-    const { result, rows } = await audited('mutation AuditNewPatient($i: CreatePatientInput!) { createPatient(input: $i) { id } }',
-      { i: { organizationId: w.org.id, mrn: `A-${unique()}`, name: 'Ada New', birthDate: '1950-02-03' } }, await operatorToken(operator));
+    const { result, rows } = await audited(
+      'mutation AuditNewPatient($i: CreatePatientInput!) { createPatient(input: $i) { id } }',
+      { i: { organizationId: w.org.id, mrn: `A-${unique()}`, name: 'Ada New', birthDate: '1950-02-03' } },
+      await operatorToken(operator),
+    );
     expect(result.errors).toBeUndefined();
-    expect(rows.filter((r) => r.kind === 'WRITE').map((r) => [r.patient_id, r.actor_sub, r.actor_provider_id]))
-      .toEqual([[result.data!.createPatient.id, operator, null]]);
+    expect(rows.filter((r) => r.kind === 'WRITE').map((r) => [r.patient_id, r.actor_sub, r.actor_provider_id])).toEqual([
+      [result.data!.createPatient.id, operator, null],
+    ]);
   });
 
   it('leaves no WRITE record for a change that was refused or rolled back', async () => {
     const { owner, member, outsider, patient, plan, task, planVersion } = await careSetup();
     const refused: [string, string, Record<string, unknown>, string, string][] = [
-      ['member edits a plan they do not own (refused inside the transaction)', 'mutation AuditR1($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
-        { i: { id: plan.id, expectedVersion: planVersion, title: 'x' } }, await token(member), 'FORBIDDEN'],
-      ['owner edits with a stale version', 'mutation AuditR2($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
-        { i: { id: plan.id, expectedVersion: planVersion - 1, title: 'x' } }, await token(owner), 'CONFLICT'],
-      ['assignee skips a step of the lifecycle', 'mutation AuditR3($i: TransitionTaskInput!) { transitionTask(input: $i) { id } }',
-        { i: { id: task.id, expectedVersion: 1, to: 'COMPLETED' } }, await token(member), 'INVALID_TRANSITION'],
-      ['owner names an owner who is not on the team', 'mutation AuditR4($i: CreateCarePlanInput!) { createCarePlan(input: $i) { id } }',
-        { i: { patientId: patient.id, title: 'x', category: 'GENERAL', ownerId: outsider.id } }, await token(owner), 'BAD_USER_INPUT'],
-      ['a provider of another organization adds a note', 'mutation AuditR5($i: AddTaskNoteInput!) { addTaskNote(input: $i) { id } }',
-        { i: { taskId: task.id, text: 'x' } }, await token(outsider), 'NOT_FOUND'],
+      [
+        'member edits a plan they do not own (refused inside the transaction)',
+        'mutation AuditR1($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
+        { i: { id: plan.id, expectedVersion: planVersion, title: 'x' } },
+        await token(member),
+        'FORBIDDEN',
+      ],
+      [
+        'owner edits with a stale version',
+        'mutation AuditR2($i: UpdateCarePlanInput!) { updateCarePlan(input: $i) { id } }',
+        { i: { id: plan.id, expectedVersion: planVersion - 1, title: 'x' } },
+        await token(owner),
+        'CONFLICT',
+      ],
+      [
+        'assignee skips a step of the lifecycle',
+        'mutation AuditR3($i: TransitionTaskInput!) { transitionTask(input: $i) { id } }',
+        { i: { id: task.id, expectedVersion: 1, to: 'COMPLETED' } },
+        await token(member),
+        'INVALID_TRANSITION',
+      ],
+      [
+        'owner names an owner who is not on the team',
+        'mutation AuditR4($i: CreateCarePlanInput!) { createCarePlan(input: $i) { id } }',
+        { i: { patientId: patient.id, title: 'x', category: 'GENERAL', ownerId: outsider.id } },
+        await token(owner),
+        'BAD_USER_INPUT',
+      ],
+      [
+        'a provider of another organization adds a note',
+        'mutation AuditR5($i: AddTaskNoteInput!) { addTaskNote(input: $i) { id } }',
+        { i: { taskId: task.id, text: 'x' } },
+        await token(outsider),
+        'NOT_FOUND',
+      ],
     ];
-    const [{ n: writesBefore }] = await sql<{ n: number }>("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [patient.id]);
+    const [{ n: writesBefore }] = await sql<{ n: number }>(
+      "select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'",
+      [patient.id],
+    );
     const outcome: Record<string, unknown> = {};
     for (const [name, query, variables, viewerToken] of refused) {
       const { result, rows } = await audited(query, variables, viewerToken);
       outcome[name] = { errors: codes(result), writes: rows.filter((r) => r.kind === 'WRITE').length };
     }
     expect(outcome).toEqual(Object.fromEntries(refused.map(([name, , , , code]) => [name, { errors: [code], writes: 0 }])));
-    const [{ n: writesAfter }] = await sql<{ n: number }>("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [patient.id]);
+    const [{ n: writesAfter }] = await sql<{ n: number }>(
+      "select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'",
+      [patient.id],
+    );
     expect(writesAfter).toBe(writesBefore);
   });
 });
@@ -284,10 +462,14 @@ describe('auditTrail', () => {
     }
   }`;
 
-  it('lets ADMIN page through a patient\'s whole trail, oldest first, each record once', async () => {
+  it("lets ADMIN page through a patient's whole trail, oldest first, each record once", async () => {
     const { member, patient } = await careSetup();
-    for (let i = 0; i < 3; i++) await post(hub, 'query AuditLook($id: ID!) { patient(id: $id) { id } }', { id: patient.id }, await token(member));
-    const stored = await sql<{ id: string; operation: string }>('select id::text as id, operation from audit_record where patient_id = ? order by id', [patient.id]);
+    for (let i = 0; i < 3; i++)
+      await post(hub, 'query AuditLook($id: ID!) { patient(id: $id) { id } }', { id: patient.id }, await token(member));
+    const stored = await sql<{ id: string; operation: string }>(
+      'select id::text as id, operation from audit_record where patient_id = ? order by id',
+      [patient.id],
+    );
     expect(stored.length).toBeGreaterThan(5);
 
     const admin = await operatorToken();
@@ -313,7 +495,9 @@ describe('auditTrail', () => {
     const { patient } = await careSetup();
     const operator = `operator-${unique()}`;
     const { rows } = await audited(TRAIL, { id: patient.id, first: 1 }, await operatorToken(operator));
-    expect(rows.map((r) => [r.actor_sub, r.patient_id, r.kind, r.operation])).toEqual([[operator, patient.id, 'READ', 'query AuditTrailPage { auditTrail }']]);
+    expect(rows.map((r) => [r.actor_sub, r.patient_id, r.kind, r.operation])).toEqual([
+      [operator, patient.id, 'READ', 'query AuditTrailPage { auditTrail }'],
+    ]);
   });
 
   it('refuses a cursor the trail never returned with BAD_USER_INPUT on `after`', async () => {
@@ -322,11 +506,14 @@ describe('auditTrail', () => {
     for (const values of [['abc'], ['-1'], [1.5], ['99999999999999999999999'], ['9999999999999999999']]) {
       const forged = Buffer.from(JSON.stringify(values)).toString('base64url');
       const result = await post(hub, TRAIL, { id: patient.id, after: forged }, admin);
-      expect([values, result.errors?.map((e) => [e.extensions?.code, e.extensions?.field])]).toEqual([values, [['BAD_USER_INPUT', 'after']]]);
+      expect([values, result.errors?.map((e) => [e.extensions?.code, e.extensions?.field])]).toEqual([
+        values,
+        [['BAD_USER_INPUT', 'after']],
+      ]);
     }
   });
 
-  it('refuses the trail with FORBIDDEN to everyone but ADMIN, the patient\'s own care team included, and records nothing', async () => {
+  it("refuses the trail with FORBIDDEN to everyone but ADMIN, the patient's own care team included, and records nothing", async () => {
     const { owner, member, outsider, patient } = await careSetup();
     for (const viewer of [owner, member, outsider]) {
       const { result, rows } = await audited(TRAIL, { id: patient.id }, await token(viewer));

@@ -34,9 +34,13 @@ async function badTokens(providerId: string): Promise<Record<string, string>> {
     'alg: none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: providerId, roles: ['ADMIN'], exp: now() + 600 })}.`,
     'HS256 without a signature': `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: providerId, exp: now() + 600 })}.`,
     'of an unknown provider': await signToken(TEST_SECRET, { sub: 'prv_0000000000000000000000000000dead' }),
-    'without an expiry (valid forever)': await new SignJWT({ roles: [] }).setProtectedHeader({ alg: 'HS256' }).setSubject(providerId)
+    'without an expiry (valid forever)': await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(providerId)
       .sign(new TextEncoder().encode(TEST_SECRET)),
-    'without a subject': await new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m')
+    'without a subject': await new SignJWT({ roles: ['ADMIN'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
       .sign(new TextEncoder().encode(TEST_SECRET)),
   };
 }
@@ -56,7 +60,9 @@ describe('bearer tokens over HTTP', () => {
       const result = await post(hub, ME, {}, token);
       outcomes[name] = { status: result.status, codes: codes(result), data: result.data ?? null };
     }
-    const expected = Object.fromEntries(Object.keys(outcomes).map((name) => [name, { status: 401, codes: ['UNAUTHENTICATED'], data: null }]));
+    const expected = Object.fromEntries(
+      Object.keys(outcomes).map((name) => [name, { status: 401, codes: ['UNAUTHENTICATED'], data: null }]),
+    );
     expect(outcomes).toEqual(expected);
   });
 
@@ -83,8 +89,12 @@ describe('bearer tokens over HTTP', () => {
 
   it('lets an operator token with the ADMIN role and a subject that is no provider in, as ADMIN', async () => {
     const operator = await hub.token(`operator-${unique()}`, ['ADMIN']);
-    const result = await post(hub, 'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
-      { input: { name: `Clinic ${unique()}` } }, operator);
+    const result = await post(
+      hub,
+      'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
+      { input: { name: `Clinic ${unique()}` } },
+      operator,
+    );
     expect(result.errors).toBeUndefined();
     // The same subject without the role is nobody.
     const nobody = await hub.token(`operator-${unique()}`);
@@ -195,7 +205,7 @@ describe('tokens of an external identity provider (JWKS)', () => {
     }
   });
 
-  it('still accepts the hub\'s own HS256 tokens alongside the identity provider', async () => {
+  it("still accepts the hub's own HS256 tokens alongside the identity provider", async () => {
     const doctor = await w.provider();
     const result = await post(idpHub, ME, {}, await w.token(doctor));
     expect(result.data?.me).toEqual({ id: doctor.id });
@@ -209,12 +219,26 @@ describe('tokens of an external identity provider (JWKS)', () => {
       'wrong issuer': await idpToken({ sub: doctor.id, issuer: 'https://evil.example/' }),
       'wrong audience': await idpToken({ sub: doctor.id, audience: 'another-api' }),
       'ES256 wrong audience': await idpToken({ alg: 'ES256', sub: doctor.id, audience: 'another-api' }),
-      'key not in the JWKS (unknown kid)': await idpToken({ sub: doctor.id, key: { privateKey: stranger.privateKey, kid: 'not-published' } }),
-      'key not in the JWKS (published kid, other key)': await idpToken({ sub: doctor.id, key: { privateKey: stranger.privateKey, kid: rsa.kid } }),
-      'ES256 key not in the JWKS': await idpToken({ alg: 'ES256', sub: doctor.id, key: { privateKey: strangerEc.privateKey, kid: ec.kid } }),
+      'key not in the JWKS (unknown kid)': await idpToken({
+        sub: doctor.id,
+        key: { privateKey: stranger.privateKey, kid: 'not-published' },
+      }),
+      'key not in the JWKS (published kid, other key)': await idpToken({
+        sub: doctor.id,
+        key: { privateKey: stranger.privateKey, kid: rsa.kid },
+      }),
+      'ES256 key not in the JWKS': await idpToken({
+        alg: 'ES256',
+        sub: doctor.id,
+        key: { privateKey: strangerEc.privateKey, kid: ec.kid },
+      }),
       expired: await idpToken({ sub: doctor.id, exp: now() - 60 }),
-      'without an expiry': await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: rsa.kid }).setSubject(doctor.id)
-        .setIssuer(ISSUER).setAudience(AUDIENCE).sign(rsa.privateKey),
+      'without an expiry': await new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: rsa.kid })
+        .setSubject(doctor.id)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .sign(rsa.privateKey),
       'ES256 expired': await idpToken({ alg: 'ES256', sub: doctor.id, exp: now() - 60 }),
       'unknown provider': await idpToken({ sub: 'prv_0000000000000000000000000000beef' }),
     };

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -8,7 +7,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/core/config';
 import { startTestHub, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 
@@ -39,16 +38,18 @@ const labResults = new Map<string, { id: string; test: string; value: string; or
 async function serveLabs() {
   const server = new ApolloServer({
     plugins: [ApolloServerPluginInlineTraceDisabled()],
-    schema: buildSubgraphSchema([{
-      typeDefs: LABS_SDL,
-      resolvers: {
-        Patient: {
-          __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-          labResults: (patient: { id: string }) =>
-            (labResults.get(patient.id) ?? []).map((r) => ({ ...r, orderedBy: { __typename: 'Provider', id: r.orderedBy } })),
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: LABS_SDL,
+        resolvers: {
+          Patient: {
+            __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+            labResults: (patient: { id: string }) =>
+              (labResults.get(patient.id) ?? []).map((r) => ({ ...r, orderedBy: { __typename: 'Provider', id: r.orderedBy } })),
+          },
         },
       },
-    }]),
+    ]),
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { url, stop: () => server.stop() };
@@ -59,12 +60,13 @@ async function serveGateway(supergraphSdl: string) {
     gateway: new ApolloGateway({
       supergraphSdl,
       // The caller's token travels to every subgraph; the hub enforces it.
-      buildService: ({ url }) => new RemoteGraphQLDataSource<{ authorization?: string }>({
-        url,
-        willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-        },
-      }),
+      buildService: ({ url }) =>
+        new RemoteGraphQLDataSource<{ authorization?: string }>({
+          url,
+          willSendRequest({ request, context }) {
+            if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          },
+        }),
     }),
   });
   const { url } = await startStandaloneServer(server, {
@@ -120,7 +122,7 @@ describe('the hub as a Federation 2 subgraph', () => {
     expect(composition.supergraphSdl).toContain('labResults');
   });
 
-  it('answers, through a gateway, a query that crosses both subgraphs with the caller\'s token enforced by the hub', async () => {
+  it("answers, through a gateway, a query that crosses both subgraphs with the caller's token enforced by the hub", async () => {
     const doctor = await w.provider({ name: 'Dr. Federated' });
     const patient = await w.patient([doctor], { name: 'Patient Across Graphs' });
     await w.plan(patient, doctor, { title: 'Recovery plan' });
@@ -150,15 +152,22 @@ describe('the hub as a Federation 2 subgraph', () => {
     const stranger = await w.provider();
     const patient = await w.patient([doctor]);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id name } ... on Provider { id name } } }`;
-    const representations = [{ __typename: 'Patient', id: patient.id }, { __typename: 'Provider', id: doctor.id }];
-    const post = async (token: string) => (await fetch(hub.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables: { r: representations } }),
-    })).json() as Promise<{ data: { _entities: unknown[] } }>;
+    const representations = [
+      { __typename: 'Patient', id: patient.id },
+      { __typename: 'Provider', id: doctor.id },
+    ];
+    const post = async (token: string) =>
+      (
+        await fetch(hub.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables: { r: representations } }),
+        })
+      ).json() as Promise<{ data: { _entities: unknown[] } }>;
 
     expect((await post(await w.token(doctor))).data._entities).toEqual([
-      { id: patient.id, name: patient.name }, { id: doctor.id, name: doctor.name },
+      { id: patient.id, name: patient.name },
+      { id: doctor.id, name: doctor.name },
     ]);
     expect((await post(await w.token(stranger))).data._entities).toEqual([null, { id: doctor.id, name: doctor.name }]);
   });

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MeDocument } from './__generated__/graphql';
-import { printHubSchema, printHubSubgraphSdl } from '../src/graphql/schema';
-import { PROJECT_ROOT } from '../src/config';
+import { buildSchema } from 'graphql';
+import { buildHubSchema, FEDERATION_INTERNALS, isFederationInternal, printHubSchema, printHubSubgraphSdl } from '../src/app/schema';
+import { PROJECT_ROOT } from '../src/core/config';
 import { signToken } from '../src/auth/tokens';
 import { startTestHub, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
@@ -27,7 +28,12 @@ describe('the running hub', () => {
     const doctor = await w.provider({ name: 'Dr. Test House' });
     const result = await hub.gql(MeDocument, {}, await w.token(doctor));
     expect(result.errors).toBeUndefined();
-    expect(result.data?.me).toMatchObject({ id: doctor.id, name: 'Dr. Test House', discipline: 'PHYSICIAN', organization: { id: w.org.id } });
+    expect(result.data?.me).toMatchObject({
+      id: doctor.id,
+      name: 'Dr. Test House',
+      discipline: 'PHYSICIAN',
+      organization: { id: w.org.id },
+    });
   });
 
   it('refuses a request without a token with UNAUTHENTICATED and HTTP 401', async () => {
@@ -68,6 +74,32 @@ describe('the schema', () => {
     const committed = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'subgraph.graphql'), 'utf8');
     expect(committed).toBe(printHubSubgraphSdl());
   });
+
+  it('keeps the federation internals (_entities, _service, _Any, _Entity, _Service, @key, @link, link__*, federation__*) out of schema/schema.graphql', () => {
+    const committed = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8');
+    expect(committed.match(/\b(_entities|_service|_Any|_Entity|_Service|link__\w+|federation__\w+)\b|@key\b|@link\b/g)).toBeNull();
+  });
+
+  it('is served as schema/schema.graphql plus the federation internals only: every other type, query and directive is in the file', () => {
+    const committed = buildSchema(fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8'));
+    const served = buildHubSchema();
+    const internal = isFederationInternal;
+    const names = (schema: typeof served) => ({
+      types: Object.keys(schema.getTypeMap())
+        .filter((name) => !internal(name, FEDERATION_INTERNALS.types))
+        .sort(),
+      queries: Object.keys(schema.getQueryType()!.getFields())
+        .filter((name) => !internal(name, FEDERATION_INTERNALS.queryFields))
+        .sort(),
+      directives: schema
+        .getDirectives()
+        .map((d) => d.name)
+        .filter((name) => !internal(name, FEDERATION_INTERNALS.directives))
+        .sort(),
+    });
+    expect(names(committed)).toEqual(names(served));
+    expect(Object.keys(served.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['_entities', '_service']));
+  });
 });
 
 describe('the database', () => {
@@ -78,12 +110,14 @@ describe('the database', () => {
     expect(diff.trim()).toBe('');
   });
 
-  it('refuses to alter or delete audit records, even through the application\'s own connection', async () => {
+  it("refuses to alter or delete audit records, even through the application's own connection", async () => {
     const patient = await w.patient();
     const conn = hub.orm.em.getConnection();
     const rows = await conn.execute('select id from audit_record where patient_id = ?', [patient.id]);
     expect(rows.length).toBeGreaterThan(0);
-    await expect(conn.execute('update audit_record set operation = ? where patient_id = ?', ['x', patient.id])).rejects.toThrow(/append-only/);
+    await expect(conn.execute('update audit_record set operation = ? where patient_id = ?', ['x', patient.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(conn.execute('delete from audit_record where patient_id = ?', [patient.id])).rejects.toThrow(/append-only/);
     await expect(conn.execute('truncate audit_record')).rejects.toThrow(/append-only/);
     expect(await conn.execute('select id from audit_record where patient_id = ?', [patient.id])).toHaveLength(rows.length);
@@ -108,11 +142,17 @@ describe('shutdown', () => {
         method: 'POST',
         signal: hangUp.signal,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await w.token(doctor)}` },
-        body: JSON.stringify({ query: 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', variables: { input: { taskId: task.id, text: 'written during shutdown' } } }),
+        body: JSON.stringify({
+          query: 'mutation($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }',
+          variables: { input: { taskId: task.id, text: 'written during shutdown' } },
+        }),
       }).catch(() => 'hung up');
       const [{ pid }] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
-      for (let i = 0; i < 250; i++) { // until the change waits for our lock
-        const [{ n }] = await hub.orm.em.getConnection().execute('select count(*)::int as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [pid]);
+      for (let i = 0; i < 250; i++) {
+        // until the change waits for our lock
+        const [{ n }] = await hub.orm.em
+          .getConnection()
+          .execute('select count(*)::int as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [pid]);
         if (n > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }

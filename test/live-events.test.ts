@@ -3,7 +3,7 @@ import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
 import { freePort, startServerProcess } from './support/process';
 import { world, type World } from './support/factories';
 import { subscribe, wsClient } from './support/ws';
-import { TaskStatus } from '../src/modules/tasks/task.entity';
+import { TaskStatus } from '../src/modules/tasks';
 import type { Client } from 'graphql-ws';
 
 let hub: TestHub;
@@ -42,7 +42,10 @@ describe('patientEvents subscription', () => {
     const [first] = await sub.received(1);
     expect(first.errors).toBeUndefined();
     expect(first.data!.patientEvents).toMatchObject({
-      sequence: lastSequence + 1, type: 'TASK_NOTE_ADDED', actor: { id: doctor.id }, task: { id: task.id },
+      sequence: lastSequence + 1,
+      type: 'TASK_NOTE_ADDED',
+      actor: { id: doctor.id },
+      task: { id: task.id },
     });
   });
 
@@ -57,20 +60,24 @@ describe('patientEvents subscription', () => {
 
   it('gives a subscriber starting mid-stream exactly the later sequences, once each and in order, while 20 writers × 10 changes run', async () => {
     const { patient, plan, lastSequence } = await careSetup();
-    const writers = await Promise.all(range(1, 20).map(async () => {
-      const member = await w.provider();
-      await w.addMember(patient, member);
-      return { token: await w.token(member), task: await w.task(plan, member) };
-    }));
+    const writers = await Promise.all(
+      range(1, 20).map(async () => {
+        const member = await w.provider();
+        await w.addMember(patient, member);
+        return { token: await w.token(member), task: await w.task(plan, member) };
+      }),
+    );
     const start = lastSequence + 20 + 20 + 5; // well inside the storm that follows
     const watcher = await w.provider();
     await w.addMember(patient, watcher);
-    const storm = Promise.all(writers.map(async ({ token, task }) => {
-      for (let i = 0; i < 10; i++) {
-        const result = await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: `note ${i}` } }, token);
-        expect(result.errors).toBeUndefined();
-      }
-    }));
+    const storm = Promise.all(
+      writers.map(async ({ token, task }) => {
+        for (let i = 0; i < 10; i++) {
+          const result = await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: `note ${i}` } }, token);
+          expect(result.errors).toBeUndefined();
+        }
+      }),
+    );
     const sub = subscribe(client(await w.token(watcher)), PatientEventsDocument, { patientId: patient.id, afterSequence: start });
     await storm;
     const [{ n }] = await hub.orm.em.getConnection().execute('select last_event_sequence as n from patient where id = ?', [patient.id]);
@@ -84,13 +91,20 @@ describe('patientEvents subscription', () => {
     const { doctor, nurse, patient, task } = await careSetup();
     const nurseToken = await w.token(nurse);
     const statementsToDeliver = async (dashboards: number) => {
-      const subs = Array.from({ length: dashboards }, () => subscribe(client(nurseToken), PatientEventsDocument, { patientId: patient.id }));
+      const subs = Array.from({ length: dashboards }, () =>
+        subscribe(client(nurseToken), PatientEventsDocument, { patientId: patient.id }),
+      );
       while (hub.subscriptions() < dashboards) await new Promise((r) => setTimeout(r, 20));
-      do { // until their start-up reads are over: then count only the delivery
+      do {
+        // until their start-up reads are over: then count only the delivery
         hub.countStatements();
         await new Promise((r) => setTimeout(r, 150));
       } while (hub.statements.length > 0);
-      const change = await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: `${dashboards} dashboards` } }, await w.token(doctor));
+      const change = await hub.gql(
+        LiveAddNoteDocument,
+        { input: { taskId: task.id, text: `${dashboards} dashboards` } },
+        await w.token(doctor),
+      );
       expect(change.errors).toBeUndefined();
       for (const sub of subs) {
         const [event] = await sub.received(1);
@@ -125,7 +139,9 @@ describe('patientEvents subscription', () => {
     const ownTask = await w.task(plan, doctor);
     const sub = subscribe(client(await w.token(nurse)), PatientEventsDocument, { patientId: patient.id });
     await new Promise((r) => setTimeout(r, 200));
-    const membership = await hub.orm.em.fork().findOneOrFail('CareTeamMember', { patient: patient.id, provider: nurse.id, endedAt: null } as never) as { id: string };
+    const membership = (await hub.orm.em
+      .fork()
+      .findOneOrFail('CareTeamMember', { patient: patient.id, provider: nurse.id, endedAt: null } as never)) as { id: string };
     await w.endMembership(membership as never);
     await hub.gql(LiveAddNoteDocument, { input: { taskId: ownTask.id, text: 'after the nurse left' } }, await w.token(doctor));
     await sub.done;
@@ -139,7 +155,11 @@ describe('patientEvents subscription', () => {
 describe('several instances and restarts', () => {
   it('delivers a change made through instance A to a subscriber on instance B, a separate server process', async () => {
     const other = startServerProcess({
-      NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL!, JWT_SECRET: TEST_SECRET, PORT: String(await freePort()), LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env.DATABASE_URL!,
+      JWT_SECRET: TEST_SECRET,
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
     });
     try {
       const wsUrl = /Care hub ready at (\S+)/.exec(await other.ready)![1].replace(/^http/, 'ws');
@@ -158,7 +178,10 @@ describe('several instances and restarts', () => {
   it('loses nothing across a restart: resubscribing from the last seen sequence gets what happened meanwhile', async () => {
     const { doctor, nurse, patient, task, lastSequence } = await careSetup();
     let instance = await startTestHub();
-    const sub = subscribe(wsClient(instance.wsUrl, await w.token(nurse)), PatientEventsDocument, { patientId: patient.id, afterSequence: 0 });
+    const sub = subscribe(wsClient(instance.wsUrl, await w.token(nurse)), PatientEventsDocument, {
+      patientId: patient.id,
+      afterSequence: 0,
+    });
     const seen = await sub.received(lastSequence);
     await instance.close(); // the dashboard's instance goes away
     for (let i = 0; i < 5; i++) {
@@ -167,7 +190,10 @@ describe('several instances and restarts', () => {
     instance = await startTestHub();
     try {
       const lastSeen = seen.at(-1)!.data!.patientEvents.sequence;
-      const again = subscribe(wsClient(instance.wsUrl, await w.token(nurse)), PatientEventsDocument, { patientId: patient.id, afterSequence: lastSeen });
+      const again = subscribe(wsClient(instance.wsUrl, await w.token(nurse)), PatientEventsDocument, {
+        patientId: patient.id,
+        afterSequence: lastSeen,
+      });
       const caughtUp = await again.received(5);
       expect(caughtUp.map((r) => r.data!.patientEvents.sequence)).toEqual(range(lastSeen + 1, lastSeen + 5));
       await again.dispose();
@@ -180,9 +206,11 @@ describe('several instances and restarts', () => {
     const { doctor, nurse, patient, task, lastSequence } = await careSetup();
     const sub = subscribe(client(await w.token(nurse)), PatientEventsDocument, { patientId: patient.id });
     await new Promise((r) => setTimeout(r, 200));
-    await hub.orm.em.getConnection().execute(
-      "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN care_events%' and pid <> pg_backend_pid()",
-    );
+    await hub.orm.em
+      .getConnection()
+      .execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN care_events%' and pid <> pg_backend_pid()",
+      );
     await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: 'during the outage' } }, await w.token(doctor));
     const [event] = await sub.received(1, 15_000);
     expect(event.data!.patientEvents.sequence).toBe(lastSequence + 1);
@@ -196,7 +224,11 @@ describe('myTaskEvents subscription', () => {
     const sub = subscribe(client(await w.token(nurse)), MyTaskEventsDocument, {});
     await new Promise((r) => setTimeout(r, 200));
     await hub.gql(LiveAddNoteDocument, { input: { taskId: doctorsOwn.id, text: 'not for the nurse' } }, await w.token(doctor));
-    const moved = await hub.gql(LiveTransitionDocument, { input: { id: task.id, expectedVersion: task.version, to: TaskStatus.ACCEPTED } }, await w.token(nurse));
+    const moved = await hub.gql(
+      LiveTransitionDocument,
+      { input: { id: task.id, expectedVersion: task.version, to: TaskStatus.ACCEPTED } },
+      await w.token(nurse),
+    );
     expect(moved.errors).toBeUndefined();
     const [event] = await sub.received(1);
     expect(event.data!.myTaskEvents).toMatchObject({ type: 'TASK_STATUS_CHANGED', task: { id: task.id, assignee: { id: nurse.id } } });
@@ -249,7 +281,10 @@ describe('connection hygiene, continued', () => {
     const { nurse, patient } = await careSetup();
     const c = client(await w.token(nurse));
     const invalid = await new Promise<unknown>((resolve) => {
-      c.subscribe({ query: 'subscription { patientEvents(patientId: "x") { noSuchField } }' }, { next: () => undefined, error: resolve, complete: () => resolve(null) });
+      c.subscribe(
+        { query: 'subscription { patientEvents(patientId: "x") { noSuchField } }' },
+        { next: () => undefined, error: resolve, complete: () => resolve(null) },
+      );
     });
     expect((invalid as { extensions?: { code?: string } }[])[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const good = subscribe(c, PatientEventsDocument, { patientId: patient.id, afterSequence: 0 });

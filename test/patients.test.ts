@@ -1,13 +1,32 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
-  AddPlanGoalDocument, CarePlanDetailDocument, EditCarePlanDocument, EditPlanGoalDocument, HandOverCarePlanDocument, MoveTaskDocument,
-  MyTaskPageDocument, NodeLookupDocument, NoteOnTaskDocument, OrganizationDirectoryDocument, PatientChartDocument, PatientEventLogDocument, PatientRosterDocument, PlanTaskPageDocument,
-  ProviderRosterDocument, ReassignTaskDocument, RegisterOrganizationDocument, RegisterPatientDocument, RequestTaskDocument, StartCarePlanDocument, TaskDetailDocument, WhoAmIWithPatientsDocument,
+  AddPlanGoalDocument,
+  CarePlanDetailDocument,
+  EditCarePlanDocument,
+  EditPlanGoalDocument,
+  HandOverCarePlanDocument,
+  MoveTaskDocument,
+  MyTaskPageDocument,
+  NodeLookupDocument,
+  NoteOnTaskDocument,
+  OrganizationDirectoryDocument,
+  PatientChartDocument,
+  PatientEventLogDocument,
+  PatientRosterDocument,
+  PlanTaskPageDocument,
+  ProviderRosterDocument,
+  ReassignTaskDocument,
+  RegisterOrganizationDocument,
+  RegisterPatientDocument,
+  RequestTaskDocument,
+  StartCarePlanDocument,
+  TaskDetailDocument,
+  WhoAmIWithPatientsDocument,
 } from './__generated__/graphql';
 import { startTestHub, type TestHub } from './support/hub';
 import { ok, refusal, world, type World } from './support/factories';
-import { CarePlanCategory, CarePlanStatus } from '../src/modules/care-plans/care-plan.entity';
-import { TaskStatus } from '../src/modules/tasks/task.entity';
+import { CarePlanCategory, CarePlanStatus } from '../src/modules/care-plans';
+import { TaskStatus } from '../src/modules/tasks';
 
 let hub: TestHub;
 let w: World;
@@ -29,7 +48,9 @@ interface Page<N> {
  * cursor, totalCount constant, hasNextPage false only at the end; returns the
  * nodes and how many pages it took.
  */
-async function allPages<N>(fetchPage: (after: string | null) => Promise<Page<N>>): Promise<{ nodes: N[]; pages: number; totalCount: number }> {
+async function allPages<N>(
+  fetchPage: (after: string | null) => Promise<Page<N>>,
+): Promise<{ nodes: N[]; pages: number; totalCount: number }> {
   const nodes: N[] = [];
   let after: string | null = null;
   let totalCount: number | null = null;
@@ -63,11 +84,21 @@ describe('patient(id:)', () => {
     const t = await w.team();
     const draft = await w.plan(t.patient, t.nurse, { status: CarePlanStatus.DRAFT, category: CarePlanCategory.MENTAL_HEALTH });
     const patient = ok(await hub.gql(PatientChartDocument, { id: t.patient.id }, t.nurseToken)).patient!;
-    expect(patient).toMatchObject({ id: t.patient.id, mrn: t.patient.mrn, name: t.patient.name, birthDate: '1960-05-17', organization: { id: w.org.id } });
+    expect(patient).toMatchObject({
+      id: t.patient.id,
+      mrn: t.patient.mrn,
+      name: t.patient.name,
+      birthDate: '1960-05-17',
+      organization: { id: w.org.id },
+    });
     expect(patient.careTeam.map((m) => [m.provider.id, m.role, m.active])).toEqual([
-      [t.owner.id, 'primary physician', true], [t.nurse.id, 'home nurse', true],
+      [t.owner.id, 'primary physician', true],
+      [t.nurse.id, 'home nurse', true],
     ]);
-    expect(patient.carePlans.map((p) => [p.id, p.status])).toEqual([[draft.id, 'DRAFT'], [t.plan.id, 'ACTIVE']]);
+    expect(patient.carePlans.map((p) => [p.id, p.status])).toEqual([
+      [draft.id, 'DRAFT'],
+      [t.plan.id, 'ACTIVE'],
+    ]);
     expect(patient.activeCarePlan).toEqual({ id: t.plan.id, title: t.plan.title });
   });
 
@@ -87,7 +118,11 @@ describe('patient(id:)', () => {
     const t = await w.team();
     const former = await w.provider();
     await w.endMembership(await w.addMember(t.patient, former));
-    for (const [id, token] of [[t.patient.id, t.outsiderToken], [t.patient.id, await w.token(former)], ['pat_0000000000000000000000000000dead', t.ownerToken]]) {
+    for (const [id, token] of [
+      [t.patient.id, t.outsiderToken],
+      [t.patient.id, await w.token(former)],
+      ['pat_0000000000000000000000000000dead', t.ownerToken],
+    ]) {
       const result = await hub.gql(PatientChartDocument, { id }, token);
       expect(result.data?.patient ?? null).toBeNull();
       expect(refusal(result)).toMatchObject({ code: 'NOT_FOUND' });
@@ -97,13 +132,16 @@ describe('patient(id:)', () => {
   it('refuses a malformed id or an id of another type with BAD_USER_INPUT id', async () => {
     const t = await w.team();
     for (const id of ['x', t.plan.id, `${t.patient.id}0`]) {
-      expect(refusal(await hub.gql(PatientChartDocument, { id }, t.ownerToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
+      expect(refusal(await hub.gql(PatientChartDocument, { id }, t.ownerToken))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        extensions: { field: 'id' },
+      });
     }
   });
 });
 
 describe('patients(first, after, search)', () => {
-  it('pages through only the caller\'s patients by name with cursors: no duplicate, no gap, constant totalCount', async () => {
+  it("pages through only the caller's patients by name with cursors: no duplicate, no gap, constant totalCount", async () => {
     const doctor = await w.provider();
     const names = ['Zoe Adams', 'Aaron Young', 'Maria Lopez', 'maria lopez', 'Bob Brown', 'Bob Brown', 'Chen Wei'];
     const mine = [];
@@ -113,7 +151,8 @@ describe('patients(first, after, search)', () => {
     const token = await w.token(doctor);
 
     const { nodes, pages, totalCount } = await allPages((after) =>
-      hub.gql(PatientRosterDocument, { first: 3, after }, token).then((r) => ok(r).patients));
+      hub.gql(PatientRosterDocument, { first: 3, after }, token).then((r) => ok(r).patients),
+    );
     expect(totalCount).toBe(7);
     expect(pages).toBe(3);
     expect(new Set(nodes.map((n) => n.id)).size).toBe(7);
@@ -154,7 +193,12 @@ describe('patients(first, after, search)', () => {
     const token = await w.token(doctor);
     const empty = ok(await hub.gql(PatientRosterDocument, { first: 0 }, token)).patients;
     expect(empty).toMatchObject({ totalCount: 1, edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
-    for (const [vars, field] of [[{ first: 101 }, 'first'], [{ first: -1 }, 'first'], [{ after: 'bm90IGEgY3Vyc29y' }, 'after'], [{ search: 'x'.repeat(201) }, 'search']] as const) {
+    for (const [vars, field] of [
+      [{ first: 101 }, 'first'],
+      [{ first: -1 }, 'first'],
+      [{ after: 'bm90IGEgY3Vyc29y' }, 'after'],
+      [{ search: 'x'.repeat(201) }, 'search'],
+    ] as const) {
       expect(refusal(await hub.gql(PatientRosterDocument, vars, token))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
     }
   });
@@ -165,13 +209,14 @@ describe('cursors', () => {
   async function cursorsOf(t: Awaited<ReturnType<World['team']>>) {
     await w.task(t.plan, t.owner, { assignee: t.owner });
     await w.task(t.plan, t.owner, { assignee: t.owner });
-    const eventCursor = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.ownerToken)).patientEvents.pageInfo.endCursor!;
+    const eventCursor = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.ownerToken)).patientEvents
+      .pageInfo.endCursor!;
     const taskCursor = ok(await hub.gql(MyTaskPageDocument, { first: 1 }, t.ownerToken)).myTasks.pageInfo.endCursor!;
     const patientCursor = ok(await hub.gql(PatientRosterDocument, { first: 1 }, t.ownerToken)).patients.pageInfo.endCursor!;
     return { eventCursor, taskCursor, patientCursor };
   }
 
-  it('refuses another connection\'s cursor with BAD_USER_INPUT after, on patients, myTasks, CarePlan.tasks and Organization.providers', async () => {
+  it("refuses another connection's cursor with BAD_USER_INPUT after, on patients, myTasks, CarePlan.tasks and Organization.providers", async () => {
     const t = await w.team();
     await w.patient([t.owner]);
     const { eventCursor, taskCursor, patientCursor } = await cursorsOf(t);
@@ -187,13 +232,15 @@ describe('cursors', () => {
     expect(taskCursor).toEqual(expect.any(String));
   });
 
-  it('refuses on patientEvents another connection\'s cursor, and sequence cursors no event can have, with BAD_USER_INPUT after', async () => {
+  it("refuses on patientEvents another connection's cursor, and sequence cursors no event can have, with BAD_USER_INPUT after", async () => {
     const t = await w.team();
     const { taskCursor } = await cursorsOf(t);
     const forged = (value: unknown) => Buffer.from(JSON.stringify([value])).toString('base64url');
     for (const after of [taskCursor, forged(1.5), forged(-1), forged(1e20)]) {
-      expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, after }, t.ownerToken)))
-        .toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'after' } });
+      expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, after }, t.ownerToken))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        extensions: { field: 'after' },
+      });
     }
   });
 });
@@ -210,7 +257,9 @@ describe('another organization', () => {
     expect(refusal(await hub.gql(CarePlanDetailDocument, { id: t.plan.id }, token)).code).toBe('NOT_FOUND');
     expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id }, token)).code).toBe('NOT_FOUND');
     expect(ok(await hub.gql(TaskDetailDocument, { id: task.id }, token)).node).toBeNull();
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'CANCELLED' } }, token)).code).toBe('NOT_FOUND');
+    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'CANCELLED' } }, token)).code).toBe(
+      'NOT_FOUND',
+    );
     expect(ok(await hub.gql(PatientRosterDocument, { search: t.patient.name }, token)).patients.totalCount).toBe(0);
   });
 });
@@ -220,15 +269,29 @@ describe('values the GraphQL types refuse before any resolver runs', () => {
   it('name the offending field in extensions.field (impossible date, unknown enum value, zone-less time)', async () => {
     const t = await w.team();
     const results = [
-      [await hub.gql(RegisterPatientDocument, { input: { organizationId: w.org.id, mrn: 'M-1', name: 'X', birthDate: '2020-02-30' } }, await w.adminToken()), 'birthDate'],
+      [
+        await hub.gql(
+          RegisterPatientDocument,
+          { input: { organizationId: w.org.id, mrn: 'M-1', name: 'X', birthDate: '2020-02-30' } },
+          await w.adminToken(),
+        ),
+        'birthDate',
+      ],
       [await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'x', kind: 'NOPE' as never } }, t.ownerToken), 'kind'],
-      [await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'x', kind: 'OTHER', dueAt: '2030-03-01T09:00:00' } }, t.ownerToken), 'dueAt'],
+      [
+        await hub.gql(
+          RequestTaskDocument,
+          { input: { carePlanId: t.plan.id, title: 'x', kind: 'OTHER', dueAt: '2030-03-01T09:00:00' } },
+          t.ownerToken,
+        ),
+        'dueAt',
+      ],
     ] as const;
     for (const [result, field] of results) expect(result.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
   });
 });
 
-describe('carePlan(id:) and the plan\'s navigation', () => {
+describe("carePlan(id:) and the plan's navigation", () => {
   it('gives a team member the plan with owner, goals and tasks (in creation order, filterable by status)', async () => {
     const t = await w.team();
     const goal = await w.goal(t.plan, t.owner, 'Walk again');
@@ -236,7 +299,10 @@ describe('carePlan(id:) and the plan\'s navigation', () => {
     const second = await w.task(t.plan, t.nurse, { assignee: t.nurse, path: [TaskStatus.CANCELLED] });
     const plan = ok(await hub.gql(CarePlanDetailDocument, { id: t.plan.id }, t.nurseToken)).carePlan!;
     expect(plan).toMatchObject({
-      id: t.plan.id, status: 'ACTIVE', owner: { id: t.owner.id, name: t.owner.name }, patient: { id: t.patient.id },
+      id: t.plan.id,
+      status: 'ACTIVE',
+      owner: { id: t.owner.id, name: t.owner.name },
+      patient: { id: t.patient.id },
       goals: [{ id: goal.id, description: 'Walk again', status: 'PROPOSED' }],
       tasks: { totalCount: 2, edges: [{ node: { id: first.id, status: 'REQUESTED' } }, { node: { id: second.id, status: 'CANCELLED' } }] },
     });
@@ -246,20 +312,29 @@ describe('carePlan(id:) and the plan\'s navigation', () => {
     const t = await w.team();
     const task = await w.task(t.plan, t.owner);
     expect(refusal(await hub.gql(CarePlanDetailDocument, { id: t.plan.id }, t.outsiderToken)).code).toBe('NOT_FOUND');
-    expect(refusal(await hub.gql(CarePlanDetailDocument, { id: 'cpl_0000000000000000000000000000dead' }, t.ownerToken)).code).toBe('NOT_FOUND');
-    expect(refusal(await hub.gql(CarePlanDetailDocument, { id: task.id }, t.ownerToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
+    expect(refusal(await hub.gql(CarePlanDetailDocument, { id: 'cpl_0000000000000000000000000000dead' }, t.ownerToken)).code).toBe(
+      'NOT_FOUND',
+    );
+    expect(refusal(await hub.gql(CarePlanDetailDocument, { id: task.id }, t.ownerToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'id' },
+    });
   });
 
   it('pages through CarePlan.tasks with cursors in creation order, filtered by status; refuses first above 100', async () => {
     const t = await w.team();
     const created = [];
-    for (let i = 0; i < 5; i++) created.push(await w.task(t.plan, t.owner, { assignee: t.nurse, path: i === 2 ? [TaskStatus.REJECTED] : [] }));
-    const { nodes, pages, totalCount } = await allPages(async (after) =>
-      ok(await hub.gql(PlanTaskPageDocument, { id: t.plan.id, first: 2, after }, t.nurseToken)).carePlan!.tasks);
+    for (let i = 0; i < 5; i++)
+      created.push(await w.task(t.plan, t.owner, { assignee: t.nurse, path: i === 2 ? [TaskStatus.REJECTED] : [] }));
+    const { nodes, pages, totalCount } = await allPages(
+      async (after) => ok(await hub.gql(PlanTaskPageDocument, { id: t.plan.id, first: 2, after }, t.nurseToken)).carePlan!.tasks,
+    );
     expect([totalCount, pages]).toEqual([5, 3]);
     expect(nodes.map((n) => n.id)).toEqual(created.map((c) => c.id));
-    const open = await allPages(async (after) =>
-      ok(await hub.gql(PlanTaskPageDocument, { id: t.plan.id, first: 3, after, status: ['REQUESTED'] }, t.nurseToken)).carePlan!.tasks);
+    const open = await allPages(
+      async (after) =>
+        ok(await hub.gql(PlanTaskPageDocument, { id: t.plan.id, first: 3, after, status: ['REQUESTED'] }, t.nurseToken)).carePlan!.tasks,
+    );
     expect(open.nodes.map((n) => n.id)).toEqual(created.filter((_, i) => i !== 2).map((c) => c.id));
     const tooMany = await hub.gql(PlanTaskPageDocument, { id: t.plan.id, first: 101 }, t.nurseToken);
     expect(refusal(tooMany)).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'first' } });
@@ -272,8 +347,15 @@ describe('carePlan(id:) and the plan\'s navigation', () => {
     await hub.gql(NoteOnTaskDocument, { input: { taskId: task.id, text: 'second' } }, t.nurseToken);
     const node = ok(await hub.gql(TaskDetailDocument, { id: task.id }, t.nurseToken)).node;
     expect(node).toMatchObject({
-      id: task.id, assignee: { id: t.nurse.id, name: t.nurse.name }, requester: { id: t.owner.id }, carePlan: { id: t.plan.id }, patient: { id: t.patient.id },
-      notes: { totalCount: 2, edges: [{ node: { text: 'first', author: { id: t.owner.id } } }, { node: { text: 'second', author: { id: t.nurse.id } } }] },
+      id: task.id,
+      assignee: { id: t.nurse.id, name: t.nurse.name },
+      requester: { id: t.owner.id },
+      carePlan: { id: t.plan.id },
+      patient: { id: t.patient.id },
+      notes: {
+        totalCount: 2,
+        edges: [{ node: { text: 'first', author: { id: t.owner.id } } }, { node: { text: 'second', author: { id: t.nurse.id } } }],
+      },
     });
   });
 });
@@ -285,7 +367,8 @@ describe('node(id:)', () => {
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse, title: 'Visit' });
     const note = ok(await hub.gql(NoteOnTaskDocument, { input: { taskId: task.id, text: 'Door code 1234' } }, t.nurseToken)).addTaskNote;
     const chart = ok(await hub.gql(PatientChartDocument, { id: t.patient.id }, t.nurseToken)).patient!;
-    const event = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.nurseToken)).patientEvents.edges[0].node;
+    const event = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.nurseToken)).patientEvents.edges[0]
+      .node;
     const expected: [string, Record<string, unknown>][] = [
       [w.org.id, { __typename: 'Organization', name: w.org.name }],
       [t.owner.id, { __typename: 'Provider', name: t.owner.name }],
@@ -310,7 +393,8 @@ describe('node(id:)', () => {
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
     const note = ok(await hub.gql(NoteOnTaskDocument, { input: { taskId: task.id, text: 'secret' } }, t.nurseToken)).addTaskNote;
     const chart = ok(await hub.gql(PatientChartDocument, { id: t.patient.id }, t.nurseToken)).patient!;
-    const event = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.nurseToken)).patientEvents.edges[0].node;
+    const event = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 1 }, t.nurseToken)).patientEvents.edges[0]
+      .node;
     for (const id of [t.patient.id, chart.careTeam[0].id, t.plan.id, goal.id, task.id, note.id, event.id]) {
       const result = await hub.gql(NodeLookupDocument, { id }, t.outsiderToken);
       expect({ id, errors: result.errors, node: result.data?.node }).toEqual({ id, errors: undefined, node: null });
@@ -329,26 +413,32 @@ describe('node(id:)', () => {
 });
 
 describe('Provider.patients and Organization.providers', () => {
-  it('lists a provider\'s patients only where the caller is on the team too, page by page', async () => {
+  it("lists a provider's patients only where the caller is on the team too, page by page", async () => {
     const t = await w.team();
     const shared = [t.patient];
     for (let i = 0; i < 4; i++) shared.push(await w.patient([t.owner, t.nurse]));
     await w.patient([t.owner]); // the owner's, not the nurse's
     const { nodes, totalCount } = await allPages(async (after) => {
-      const node = ok(await hub.gql(ProviderRosterDocument, { id: t.owner.id, first: 2, after }, t.nurseToken)).node as { patients: Page<{ id: string }> };
+      const node = ok(await hub.gql(ProviderRosterDocument, { id: t.owner.id, first: 2, after }, t.nurseToken)).node as {
+        patients: Page<{ id: string }>;
+      };
       return node.patients;
     });
     expect(totalCount).toBe(5);
     expect(nodes.map((n) => n.id).sort()).toEqual(shared.map((p) => p.id).sort());
   });
 
-  it('pages through an organization\'s providers with cursors, each once', async () => {
-    const org = ok(await hub.gql(RegisterOrganizationDocument, { input: { name: 'Small clinic' } }, await w.adminToken())).createOrganization;
+  it("pages through an organization's providers with cursors, each once", async () => {
+    const org = ok(
+      await hub.gql(RegisterOrganizationDocument, { input: { name: 'Small clinic' } }, await w.adminToken()),
+    ).createOrganization;
     const created = [];
     for (let i = 0; i < 5; i++) created.push(await w.provider({ organization: { id: org.id } as never }));
     const t = await w.team();
     const { nodes, pages, totalCount } = await allPages(async (after) => {
-      const node = ok(await hub.gql(OrganizationDirectoryDocument, { id: org.id, first: 2, after }, t.ownerToken)).node as { providers: Page<{ id: string }> };
+      const node = ok(await hub.gql(OrganizationDirectoryDocument, { id: org.id, first: 2, after }, t.ownerToken)).node as {
+        providers: Page<{ id: string }>;
+      };
       return node.providers;
     });
     expect([totalCount, pages]).toEqual([5, 3]);
@@ -364,11 +454,15 @@ describe('patientEvents and the event log', () => {
     const [o, n] = [await w.token(owner), await w.token(nurse)];
     const gql = async <R, V>(doc: TypedDocumentNode<R, V>, input: V, token: string) => ok(await hub.gql(doc, input, token));
 
-    const plan = (await gql(StartCarePlanDocument, { input: { patientId: patient.id, title: 'Plan', category: 'GENERAL', ownerId: owner.id } }, n)).createCarePlan;
+    const plan = (
+      await gql(StartCarePlanDocument, { input: { patientId: patient.id, title: 'Plan', category: 'GENERAL', ownerId: owner.id } }, n)
+    ).createCarePlan;
     const active = (await gql(EditCarePlanDocument, { input: { id: plan.id, expectedVersion: 1, status: 'ACTIVE' } }, o)).updateCarePlan;
     const goal = (await gql(AddPlanGoalDocument, { input: { carePlanId: plan.id, description: 'Goal' } }, o)).addGoal;
     await gql(EditPlanGoalDocument, { input: { id: goal.id, status: 'ACTIVE' } }, o);
-    const task = (await gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Task', kind: 'MEDICATION', assigneeId: owner.id } }, n)).createTask;
+    const task = (
+      await gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Task', kind: 'MEDICATION', assigneeId: owner.id } }, n)
+    ).createTask;
     const assigned = (await gql(ReassignTaskDocument, { input: { id: task.id, expectedVersion: 1, assigneeId: nurse.id } }, n)).assignTask;
     await gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: assigned.version, to: 'ACCEPTED' } }, n);
     await gql(NoteOnTaskDocument, { input: { taskId: task.id, text: 'Note' } }, o);
@@ -377,13 +471,22 @@ describe('patientEvents and the event log', () => {
     await gql(HandOverCarePlanDocument, { input: { id: plan.id, expectedVersion: current.version, newOwnerId: nurse.id } }, o);
 
     const expected = [
-      ['PATIENT_CREATED', null], ['CARE_TEAM_MEMBER_ADDED', null], ['CARE_TEAM_MEMBER_ADDED', null],
-      ['CARE_PLAN_CREATED', nurse.id], ['CARE_PLAN_UPDATED', owner.id], ['GOAL_ADDED', owner.id], ['GOAL_UPDATED', owner.id],
-      ['TASK_CREATED', nurse.id], ['TASK_ASSIGNED', nurse.id], ['TASK_STATUS_CHANGED', nurse.id], ['TASK_NOTE_ADDED', owner.id],
+      ['PATIENT_CREATED', null],
+      ['CARE_TEAM_MEMBER_ADDED', null],
+      ['CARE_TEAM_MEMBER_ADDED', null],
+      ['CARE_PLAN_CREATED', nurse.id],
+      ['CARE_PLAN_UPDATED', owner.id],
+      ['GOAL_ADDED', owner.id],
+      ['GOAL_UPDATED', owner.id],
+      ['TASK_CREATED', nurse.id],
+      ['TASK_ASSIGNED', nurse.id],
+      ['TASK_STATUS_CHANGED', nurse.id],
+      ['TASK_NOTE_ADDED', owner.id],
       ['CARE_PLAN_OWNER_CHANGED', owner.id],
     ];
-    const { nodes, pages, totalCount } = await allPages(async (after) =>
-      ok(await hub.gql(PatientEventLogDocument, { patientId: patient.id, first: 5, after }, n)).patientEvents);
+    const { nodes, pages, totalCount } = await allPages(
+      async (after) => ok(await hub.gql(PatientEventLogDocument, { patientId: patient.id, first: 5, after }, n)).patientEvents,
+    );
     expect([totalCount, pages]).toEqual([12, 3]);
     expect(nodes.map((e) => e.sequence)).toEqual(expected.map((_, i) => i + 1));
     expect(nodes.map((e) => [e.type, e.actor?.id ?? null])).toEqual(expected);
@@ -396,7 +499,13 @@ describe('patientEvents and the event log', () => {
   it('is NOT_FOUND for a provider off the team, BAD_USER_INPUT for a task id as patientId and for first above 100', async () => {
     const t = await w.team();
     expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id }, t.outsiderToken)).code).toBe('NOT_FOUND');
-    expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.plan.id }, t.ownerToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'patientId' } });
-    expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 101 }, t.ownerToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'first' } });
+    expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.plan.id }, t.ownerToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'patientId' },
+    });
+    expect(refusal(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 101 }, t.ownerToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'first' },
+    });
   });
 });

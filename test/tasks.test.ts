@@ -1,11 +1,18 @@
 import {
-  MoveTaskDocument, MyTaskPageDocument, NoteOnTaskDocument, PatientEventLogDocument, ReassignTaskDocument, RequestTaskDocument,
-  TaskDetailDocument, type MyTaskPageQuery, type TaskStatus as Status,
+  MoveTaskDocument,
+  MyTaskPageDocument,
+  NoteOnTaskDocument,
+  PatientEventLogDocument,
+  ReassignTaskDocument,
+  RequestTaskDocument,
+  TaskDetailDocument,
+  type MyTaskPageQuery,
+  type TaskStatus as Status,
 } from './__generated__/graphql';
 import { startTestHub, type TestHub } from './support/hub';
 import { ok, refusal, world, type World } from './support/factories';
-import { CarePlanStatus } from '../src/modules/care-plans/care-plan.entity';
-import { TaskStatus } from '../src/modules/tasks/task.entity';
+import { CarePlanStatus } from '../src/modules/care-plans';
+import { TaskStatus } from '../src/modules/tasks';
 
 let hub: TestHub;
 let w: World;
@@ -17,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-/** The lifecycle table of DESIGN.md, written out here independently of the server's own copy. */
+/** The lifecycle table of docs/contract.md, written out here independently of the server's own copy. */
 const STATUSES: Status[] = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'CANCELLED', 'IN_PROGRESS', 'ON_HOLD', 'COMPLETED', 'FAILED'];
 const ALLOWED: Record<Status, Status[]> = {
   REQUESTED: ['ACCEPTED', 'REJECTED', 'CANCELLED'],
@@ -45,7 +52,7 @@ const PAIRS = STATUSES.flatMap((from) => STATUSES.map((to) => ({ from, to, allow
 
 const repeat = (n: number) => 'x'.repeat(n);
 
-describe('the task lifecycle (DESIGN.md table, all 8 × 8 pairs)', () => {
+describe('the task lifecycle (docs/contract.md table, all 8 × 8 pairs)', () => {
   let team: Team; // one team for the table; each case walks its own task
   beforeAll(async () => {
     team = await w.team();
@@ -56,51 +63,86 @@ describe('the task lifecycle (DESIGN.md table, all 8 × 8 pairs)', () => {
     expect(PAIRS.filter((p) => p.allowed)).toHaveLength(10);
   });
 
-  it.each(PAIRS.filter((p) => p.allowed))('moves a task from $from to $to, +1 version, one TASK_STATUS_CHANGED event', async ({ from, to }) => {
-    const task = await w.task(team.plan, team.owner, { assignee: team.nurse, path: PATH[from].map(toEnum) });
-    expect(task.status).toBe(from);
-    const before = await w.eventLog(team.patient.id);
+  it.each(PAIRS.filter((p) => p.allowed))(
+    'moves a task from $from to $to, +1 version, one TASK_STATUS_CHANGED event',
+    async ({ from, to }) => {
+      const task = await w.task(team.plan, team.owner, { assignee: team.nurse, path: PATH[from].map(toEnum) });
+      expect(task.status).toBe(from);
+      const before = await w.eventLog(team.patient.id);
 
-    const moved = ok(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to } }, team.nurseToken));
-    expect(moved.transitionTask).toMatchObject({ id: task.id, status: to, version: task.version + 1 });
+      const moved = ok(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to } }, team.nurseToken));
+      expect(moved.transitionTask).toMatchObject({ id: task.id, status: to, version: task.version + 1 });
 
-    const after = await w.eventLog(team.patient.id);
-    expect(after.last).toBe(before.last + 1);
-    expect(after.types.at(-1)).toBe('TASK_STATUS_CHANGED');
-  });
+      const after = await w.eventLog(team.patient.id);
+      expect(after.last).toBe(before.last + 1);
+      expect(after.types.at(-1)).toBe('TASK_STATUS_CHANGED');
+    },
+  );
 
-  it.each(PAIRS.filter((p) => !p.allowed))('refuses $from → $to with INVALID_TRANSITION naming both, and leaves the task unchanged', async ({ from, to }) => {
-    const task = await w.task(team.plan, team.owner, { assignee: team.nurse, path: PATH[from].map(toEnum) });
-    const row = await w.row('task', task.id);
-    const before = await w.eventLog(team.patient.id);
+  it.each(PAIRS.filter((p) => !p.allowed))(
+    'refuses $from → $to with INVALID_TRANSITION naming both, and leaves the task unchanged',
+    async ({ from, to }) => {
+      const task = await w.task(team.plan, team.owner, { assignee: team.nurse, path: PATH[from].map(toEnum) });
+      const row = await w.row('task', task.id);
+      const before = await w.eventLog(team.patient.id);
 
-    const error = refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to } }, team.nurseToken));
-    expect(error.code).toBe('INVALID_TRANSITION');
-    expect(error.extensions).toMatchObject({ from, to });
+      const error = refusal(
+        await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to } }, team.nurseToken),
+      );
+      expect(error.code).toBe('INVALID_TRANSITION');
+      expect(error.extensions).toMatchObject({ from, to });
 
-    expect(await w.row('task', task.id)).toEqual(row);
-    expect(await w.eventLog(team.patient.id)).toEqual(before);
-  });
+      expect(await w.row('task', task.id)).toEqual(row);
+      expect(await w.eventLog(team.patient.id)).toEqual(before);
+    },
+  );
 });
 
 describe('createTask', () => {
   it('lets any team member create a task on the plan, REQUESTED at version 1, and records TASK_CREATED by that member', async () => {
     const { nurse, owner, plan, patient, nurseToken } = await w.team();
-    const data = ok(await hub.gql(RequestTaskDocument, {
-      input: { carePlanId: plan.id, title: '  Wound check  ', kind: 'HOME_VISIT', priority: 'URGENT', assigneeId: owner.id, dueAt: '2030-03-01T09:00:00Z' },
-    }, nurseToken));
+    const data = ok(
+      await hub.gql(
+        RequestTaskDocument,
+        {
+          input: {
+            carePlanId: plan.id,
+            title: '  Wound check  ',
+            kind: 'HOME_VISIT',
+            priority: 'URGENT',
+            assigneeId: owner.id,
+            dueAt: '2030-03-01T09:00:00Z',
+          },
+        },
+        nurseToken,
+      ),
+    );
     expect(data.createTask).toMatchObject({
-      title: 'Wound check', kind: 'HOME_VISIT', priority: 'URGENT', status: 'REQUESTED', version: 1,
-      dueAt: '2030-03-01T09:00:00.000Z', assignee: { id: owner.id }, requester: { id: nurse.id }, carePlan: { id: plan.id }, patient: { id: patient.id },
+      title: 'Wound check',
+      kind: 'HOME_VISIT',
+      priority: 'URGENT',
+      status: 'REQUESTED',
+      version: 1,
+      dueAt: '2030-03-01T09:00:00.000Z',
+      assignee: { id: owner.id },
+      requester: { id: nurse.id },
+      carePlan: { id: plan.id },
+      patient: { id: patient.id },
     });
     const log = ok(await hub.gql(PatientEventLogDocument, { patientId: patient.id, first: 100 }, nurseToken)).patientEvents;
-    expect(log.edges.at(-1)!.node).toMatchObject({ type: 'TASK_CREATED', actor: { id: nurse.id }, task: { id: data.createTask.id }, carePlan: { id: plan.id } });
+    expect(log.edges.at(-1)!.node).toMatchObject({
+      type: 'TASK_CREATED',
+      actor: { id: nurse.id },
+      task: { id: data.createTask.id },
+      carePlan: { id: plan.id },
+    });
   });
 
   it('accepts a due time with any zone offset, stored as the same instant, and the bounds 2000-01-01 and 2100-12-31', async () => {
     const { plan, ownerToken } = await w.team();
     const due = async (dueAt: string) =>
-      ok(await hub.gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Due', kind: 'OTHER', dueAt } }, ownerToken)).createTask.dueAt;
+      ok(await hub.gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Due', kind: 'OTHER', dueAt } }, ownerToken)).createTask
+        .dueAt;
     expect(await due('2030-03-01T09:00:00+02:00')).toBe('2030-03-01T07:00:00.000Z');
     expect(await due('2000-01-01T00:00:00Z')).toBe('2000-01-01T00:00:00.000Z');
     expect(await due('2100-12-31T23:59:59Z')).toBe('2100-12-31T23:59:59.000Z');
@@ -110,15 +152,19 @@ describe('createTask', () => {
     const t = await w.team();
     const unchanged = await w.snapshot(t.patient.id);
     for (const dueAt of ['2030-03-01T09:00:00', 'tomorrow']) {
-      expect(refusal(await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'Due', kind: 'OTHER', dueAt } }, t.ownerToken)).code)
-        .toBe('BAD_USER_INPUT');
+      expect(
+        refusal(await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'Due', kind: 'OTHER', dueAt } }, t.ownerToken))
+          .code,
+      ).toBe('BAD_USER_INPUT');
     }
     await unchanged();
   });
 
   it('creates an unassigned ROUTINE task when neither assignee nor priority is given', async () => {
     const { plan, ownerToken } = await w.team();
-    const data = ok(await hub.gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Call pharmacy', kind: 'OTHER' } }, ownerToken));
+    const data = ok(
+      await hub.gql(RequestTaskDocument, { input: { carePlanId: plan.id, title: 'Call pharmacy', kind: 'OTHER' } }, ownerToken),
+    );
     expect(data.createTask).toMatchObject({ assignee: null, priority: 'ROUTINE', dueAt: null });
   });
 
@@ -128,23 +174,60 @@ describe('createTask', () => {
       ['without a token: UNAUTHENTICATED', 'nobody', async () => ({}), 'UNAUTHENTICATED', null],
       ['for a provider not on the team: NOT_FOUND', 'outsider', async () => ({}), 'NOT_FOUND', null],
       ['for an ADMIN who is not on the team: NOT_FOUND', 'admin', async () => ({}), 'NOT_FOUND', null],
-      ['for an unknown plan id: NOT_FOUND', 'nurse', async () => ({ carePlanId: 'cpl_0000000000000000000000000000dead' }), 'NOT_FOUND', null],
+      [
+        'for an unknown plan id: NOT_FOUND',
+        'nurse',
+        async () => ({ carePlanId: 'cpl_0000000000000000000000000000dead' }),
+        'NOT_FOUND',
+        null,
+      ],
       ['an empty title: BAD_USER_INPUT title', 'nurse', async () => ({ title: '' }), 'BAD_USER_INPUT', 'title'],
       ['a title of blanks only: BAD_USER_INPUT title', 'nurse', async () => ({ title: '   ' }), 'BAD_USER_INPUT', 'title'],
       ['a title of 201 characters: BAD_USER_INPUT title', 'nurse', async () => ({ title: repeat(201) }), 'BAD_USER_INPUT', 'title'],
-      ['a task id where a plan id is expected: BAD_USER_INPUT carePlanId', 'nurse', async (t) => ({ carePlanId: (await w.task(t.plan, t.owner)).id }), 'BAD_USER_INPUT', 'carePlanId'],
-      ['a malformed plan id: BAD_USER_INPUT carePlanId', 'nurse', async () => ({ carePlanId: 'not-an-id' }), 'BAD_USER_INPUT', 'carePlanId'],
-      ['an assignee who is not on the team: BAD_USER_INPUT assigneeId', 'nurse', async (t) => ({ assigneeId: t.outsider.id }), 'BAD_USER_INPUT', 'assigneeId'],
-      ['a patient id as assignee: BAD_USER_INPUT assigneeId', 'nurse', async (t) => ({ assigneeId: t.patient.id }), 'BAD_USER_INPUT', 'assigneeId'],
+      [
+        'a task id where a plan id is expected: BAD_USER_INPUT carePlanId',
+        'nurse',
+        async (t) => ({ carePlanId: (await w.task(t.plan, t.owner)).id }),
+        'BAD_USER_INPUT',
+        'carePlanId',
+      ],
+      [
+        'a malformed plan id: BAD_USER_INPUT carePlanId',
+        'nurse',
+        async () => ({ carePlanId: 'not-an-id' }),
+        'BAD_USER_INPUT',
+        'carePlanId',
+      ],
+      [
+        'an assignee who is not on the team: BAD_USER_INPUT assigneeId',
+        'nurse',
+        async (t) => ({ assigneeId: t.outsider.id }),
+        'BAD_USER_INPUT',
+        'assigneeId',
+      ],
+      [
+        'a patient id as assignee: BAD_USER_INPUT assigneeId',
+        'nurse',
+        async (t) => ({ assigneeId: t.patient.id }),
+        'BAD_USER_INPUT',
+        'assigneeId',
+      ],
       ['a due time in 1900: BAD_USER_INPUT dueAt', 'nurse', async () => ({ dueAt: '1900-01-01T10:00:00Z' }), 'BAD_USER_INPUT', 'dueAt'],
       ['a due time in 3000: BAD_USER_INPUT dueAt', 'nurse', async () => ({ dueAt: '3000-01-01T10:00:00Z' }), 'BAD_USER_INPUT', 'dueAt'],
-      ['a description over 10000 characters: BAD_USER_INPUT description', 'nurse', async () => ({ description: repeat(10001) }), 'BAD_USER_INPUT', 'description'],
+      [
+        'a description over 10000 characters: BAD_USER_INPUT description',
+        'nurse',
+        async () => ({ description: repeat(10001) }),
+        'BAD_USER_INPUT',
+        'description',
+      ],
     ];
     it.each(cases)('%s', async (_name, who, override, code, field) => {
       const t = await w.team();
       const token = { nobody: null, outsider: t.outsiderToken, admin: await w.adminToken(), nurse: t.nurseToken }[who];
       const input = { carePlanId: t.plan.id, title: 'Wound check', kind: 'HOME_VISIT' as const, ...(await override(t)) };
-      const countTasks = async () => (await hub.orm.em.getConnection().execute('select count(*)::int as n from task where patient_id = ?', [t.patient.id]))[0].n;
+      const countTasks = async () =>
+        (await hub.orm.em.getConnection().execute('select count(*)::int as n from task where patient_id = ?', [t.patient.id]))[0].n;
       const tasksBefore = await countTasks();
       const unchanged = await w.snapshot(t.patient.id);
       const error = refusal(await hub.gql(RequestTaskDocument, { input }, token));
@@ -158,7 +241,9 @@ describe('createTask', () => {
   it('refuses a task on a COMPLETED plan with FORBIDDEN', async () => {
     const t = await w.team({ planStatus: CarePlanStatus.COMPLETED });
     const before = await w.eventLog(t.patient.id);
-    const error = refusal(await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'Late', kind: 'OTHER' } }, t.ownerToken));
+    const error = refusal(
+      await hub.gql(RequestTaskDocument, { input: { carePlanId: t.plan.id, title: 'Late', kind: 'OTHER' } }, t.ownerToken),
+    );
     expect(error.code).toBe('FORBIDDEN');
     expect(await w.eventLog(t.patient.id)).toEqual(before);
   });
@@ -168,7 +253,9 @@ describe('assignTask', () => {
   it('lets the plan owner reassign a task: back to REQUESTED for the new assignee, +1 version, TASK_ASSIGNED by the owner', async () => {
     const t = await w.team();
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse, path: [TaskStatus.ACCEPTED] });
-    const data = ok(await hub.gql(ReassignTaskDocument, { input: { id: task.id, expectedVersion: task.version, assigneeId: t.owner.id } }, t.ownerToken));
+    const data = ok(
+      await hub.gql(ReassignTaskDocument, { input: { id: task.id, expectedVersion: task.version, assigneeId: t.owner.id } }, t.ownerToken),
+    );
     expect(data.assignTask).toEqual({ id: task.id, status: 'REQUESTED', version: task.version + 1, assignee: { id: t.owner.id } });
     const log = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 100 }, t.ownerToken)).patientEvents;
     expect(log.edges.at(-1)!.node).toMatchObject({ type: 'TASK_ASSIGNED', actor: { id: t.owner.id }, task: { id: task.id } });
@@ -177,9 +264,17 @@ describe('assignTask', () => {
   it('lets the requester reassign, and any team member claim an unassigned task', async () => {
     const t = await w.team();
     const requested = await w.task(t.plan, t.nurse, { assignee: t.nurse });
-    ok(await hub.gql(ReassignTaskDocument, { input: { id: requested.id, expectedVersion: requested.version, assigneeId: t.owner.id } }, t.nurseToken));
+    ok(
+      await hub.gql(
+        ReassignTaskDocument,
+        { input: { id: requested.id, expectedVersion: requested.version, assigneeId: t.owner.id } },
+        t.nurseToken,
+      ),
+    );
     const open = await w.task(t.plan, t.owner, { assignee: null });
-    const claimed = ok(await hub.gql(ReassignTaskDocument, { input: { id: open.id, expectedVersion: open.version, assigneeId: t.nurse.id } }, t.nurseToken));
+    const claimed = ok(
+      await hub.gql(ReassignTaskDocument, { input: { id: open.id, expectedVersion: open.version, assigneeId: t.nurse.id } }, t.nurseToken),
+    );
     expect(claimed.assignTask.assignee).toEqual({ id: t.nurse.id });
   });
 
@@ -205,13 +300,22 @@ describe('assignTask', () => {
   });
 
   it('answers NOT_FOUND to a provider who is not on the team, and for an unknown task, changing nothing', async () => {
-    expect((await refusedAssign(async (t) => {
-      const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
-      return { token: t.outsiderToken, input: { id: task.id, expectedVersion: 1, assigneeId: t.outsider.id } };
-    })).code).toBe('NOT_FOUND');
-    expect((await refusedAssign(async (t) => ({
-      token: t.ownerToken, input: { id: 'tsk_0000000000000000000000000000dead', expectedVersion: 1, assigneeId: t.nurse.id },
-    }))).code).toBe('NOT_FOUND');
+    expect(
+      (
+        await refusedAssign(async (t) => {
+          const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
+          return { token: t.outsiderToken, input: { id: task.id, expectedVersion: 1, assigneeId: t.outsider.id } };
+        })
+      ).code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (
+        await refusedAssign(async (t) => ({
+          token: t.ownerToken,
+          input: { id: 'tsk_0000000000000000000000000000dead', expectedVersion: 1, assigneeId: t.nurse.id },
+        }))
+      ).code,
+    ).toBe('NOT_FOUND');
   });
 
   it('refuses a team member who is neither plan owner nor requester with FORBIDDEN, changing nothing', async () => {
@@ -233,7 +337,10 @@ describe('assignTask', () => {
   });
 
   it('refuses a plan id where a task id is expected with BAD_USER_INPUT id', async () => {
-    const error = await refusedAssign(async (t) => ({ token: t.ownerToken, input: { id: t.plan.id, expectedVersion: 1, assigneeId: t.nurse.id } }));
+    const error = await refusedAssign(async (t) => ({
+      token: t.ownerToken,
+      input: { id: t.plan.id, expectedVersion: 1, assigneeId: t.nurse.id },
+    }));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
   });
 
@@ -258,7 +365,9 @@ describe('transitionTask: who may move a task, and the rest of its errors', () =
   it('lets the plan owner start and finish a task assigned to someone else', async () => {
     const t = await w.team();
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse, path: [TaskStatus.ACCEPTED] });
-    const started = ok(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'IN_PROGRESS' } }, t.ownerToken));
+    const started = ok(
+      await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'IN_PROGRESS' } }, t.ownerToken),
+    );
     expect(started.transitionTask.status).toBe('IN_PROGRESS');
   });
 
@@ -266,18 +375,31 @@ describe('transitionTask: who may move a task, and the rest of its errors', () =
     const t = await w.team();
     const task = await w.task(t.plan, t.nurse, { assignee: t.owner, path: [TaskStatus.ACCEPTED] });
     const unchanged = await w.snapshot(t.patient.id, 'task', task.id);
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'IN_PROGRESS' } }, t.nurseToken)).code).toBe('FORBIDDEN');
+    expect(
+      refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'IN_PROGRESS' } }, t.nurseToken))
+        .code,
+    ).toBe('FORBIDDEN');
     await unchanged();
-    const cancelled = ok(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'CANCELLED' } }, t.nurseToken));
+    const cancelled = ok(
+      await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'CANCELLED' } }, t.nurseToken),
+    );
     expect(cancelled.transitionTask.status).toBe('CANCELLED');
   });
 
   it('keeps the note of a transition as the status reason and as a task note by the actor', async () => {
     const t = await w.team();
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
-    const moved = ok(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: task.version, to: 'REJECTED', note: ' Not my discipline ' } }, t.nurseToken));
+    const moved = ok(
+      await hub.gql(
+        MoveTaskDocument,
+        { input: { id: task.id, expectedVersion: task.version, to: 'REJECTED', note: ' Not my discipline ' } },
+        t.nurseToken,
+      ),
+    );
     expect(moved.transitionTask).toMatchObject({ status: 'REJECTED', statusReason: 'Not my discipline' });
-    const detail = ok(await hub.gql(TaskDetailDocument, { id: task.id }, t.ownerToken)).node as { notes: { totalCount: number; edges: { node: unknown }[] } };
+    const detail = ok(await hub.gql(TaskDetailDocument, { id: task.id }, t.ownerToken)).node as {
+      notes: { totalCount: number; edges: { node: unknown }[] };
+    };
     expect(detail.notes.totalCount).toBe(1);
     expect(detail.notes.edges[0].node).toMatchObject({ text: 'Not my discipline', author: { id: t.nurse.id } });
   });
@@ -286,10 +408,20 @@ describe('transitionTask: who may move a task, and the rest of its errors', () =
     const t = await w.team();
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
     const before = await w.eventLog(t.patient.id);
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'ACCEPTED' } }, t.ownerToken)).code).toBe('FORBIDDEN');
+    expect(
+      refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'ACCEPTED' } }, t.ownerToken)).code,
+    ).toBe('FORBIDDEN');
     const ownersTask = await w.task(t.plan, t.owner, { assignee: t.owner, path: [TaskStatus.ACCEPTED] });
     const mid = await w.eventLog(t.patient.id);
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: ownersTask.id, expectedVersion: ownersTask.version, to: 'IN_PROGRESS' } }, t.nurseToken)).code).toBe('FORBIDDEN');
+    expect(
+      refusal(
+        await hub.gql(
+          MoveTaskDocument,
+          { input: { id: ownersTask.id, expectedVersion: ownersTask.version, to: 'IN_PROGRESS' } },
+          t.nurseToken,
+        ),
+      ).code,
+    ).toBe('FORBIDDEN');
     expect((await w.row('task', task.id)).status).toBe('REQUESTED');
     expect((await w.row('task', ownersTask.id)).status).toBe('ACCEPTED');
     expect(mid.last).toBe(before.last + 2); // the second task's creation and acceptance only
@@ -312,10 +444,14 @@ describe('transitionTask: who may move a task, and the rest of its errors', () =
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
     const goal = await w.goal(t.plan, t.owner);
     const before = await w.eventLog(t.patient.id);
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: goal.id, expectedVersion: 1, to: 'ACCEPTED' } }, t.nurseToken)))
-      .toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
-    expect(refusal(await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'ACCEPTED', note: repeat(10001) } }, t.nurseToken)))
-      .toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'note' } });
+    expect(
+      refusal(await hub.gql(MoveTaskDocument, { input: { id: goal.id, expectedVersion: 1, to: 'ACCEPTED' } }, t.nurseToken)),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
+    expect(
+      refusal(
+        await hub.gql(MoveTaskDocument, { input: { id: task.id, expectedVersion: 1, to: 'ACCEPTED', note: repeat(10001) } }, t.nurseToken),
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'note' } });
     expect(await w.eventLog(t.patient.id)).toEqual(before);
     expect((await w.row('task', task.id)).status).toBe('REQUESTED');
   });
@@ -388,7 +524,7 @@ describe('addTaskNote', () => {
 });
 
 describe('myTasks', () => {
-  it('pages through the caller\'s tasks with cursors: no duplicate, no gap, constant totalCount, hasNextPage false at the end', async () => {
+  it("pages through the caller's tasks with cursors: no duplicate, no gap, constant totalCount, hasNextPage false at the end", async () => {
     const t = await w.team();
     const other = await w.team();
     await w.addMember(other.patient, t.nurse);
@@ -439,8 +575,17 @@ describe('myTasks', () => {
 
   it('refuses first above 100 and a forged cursor with BAD_USER_INPUT naming the argument', async () => {
     const t = await w.team();
-    expect(refusal(await hub.gql(MyTaskPageDocument, { first: 101 }, t.nurseToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'first' } });
-    expect(refusal(await hub.gql(MyTaskPageDocument, { first: -1 }, t.nurseToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'first' } });
-    expect(refusal(await hub.gql(MyTaskPageDocument, { after: 'garbage' }, t.nurseToken))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'after' } });
+    expect(refusal(await hub.gql(MyTaskPageDocument, { first: 101 }, t.nurseToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'first' },
+    });
+    expect(refusal(await hub.gql(MyTaskPageDocument, { first: -1 }, t.nurseToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'first' },
+    });
+    expect(refusal(await hub.gql(MyTaskPageDocument, { after: 'garbage' }, t.nurseToken))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'after' },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { unauthenticated } from '../graphql/errors';
+import { unauthenticated } from '../core/errors';
 import { InvalidTokenError, type TokenVerifier } from './tokens';
 import type { Viewer } from './viewer';
 
@@ -8,11 +8,7 @@ import type { Viewer } from './viewer';
  * no token, a bad/expired token, or a subject that is no provider (unless the
  * token carries the ADMIN role, which operators use).
  */
-export async function authenticate(
-  authorization: string | undefined,
-  verifier: TokenVerifier,
-  em: EntityManager,
-): Promise<Viewer> {
+export async function authenticate(authorization: string | undefined, verifier: TokenVerifier, em: EntityManager): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
   if (!match) throw unauthenticated();
   let claims;

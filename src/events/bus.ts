@@ -1,6 +1,8 @@
 import { Client } from 'pg';
-import type { Logger } from '../logger';
-import { EVENTS_CHANNEL } from './recorder';
+import type { Logger } from '../core/logger';
+
+/** The channel on which committed events are announced (payload: `<patientId>:<first>:<last>` sequence). */
+export const EVENTS_CHANNEL = 'care_events';
 
 /** "Patient P has committed events first..last" — a wake-up call; the events table is the truth. */
 export interface EventNotice {
@@ -70,12 +72,6 @@ export class PgNotifyBus implements EventBus {
         if (!this.stopped) this.scheduleReconnect(onNotice, Math.min(delayMs * 2, this.maxBackoffMs));
       }
     }, delayMs);
-  }
-
-  /** For tests and operators: the backend pid of the LISTEN connection. */
-  async backendPid(): Promise<number | null> {
-    const result = await this.client?.query<{ pid: number }>('select pg_backend_pid() as pid');
-    return result?.rows[0]?.pid ?? null;
   }
 
   async stop(): Promise<void> {

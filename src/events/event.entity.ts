@@ -1,74 +1,64 @@
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { newId } from '../db/ids';
-import { Node } from '../graphql/node';
-import { CarePlan } from '../modules/care-plans/care-plan.entity';
-import { Goal } from '../modules/goals/goal.entity';
-import { Patient } from '../modules/patients/patient.entity';
-import { Provider } from '../modules/providers/provider.entity';
-import { Task } from '../modules/tasks/task.entity';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { defineIdType, typeOfId } from '../core/ids';
+import { Node } from '../core/node';
+import { EventType } from './event-types';
 
-export enum EventType {
-  PATIENT_CREATED = 'PATIENT_CREATED',
-  PATIENT_UPDATED = 'PATIENT_UPDATED',
-  CARE_TEAM_MEMBER_ADDED = 'CARE_TEAM_MEMBER_ADDED',
-  CARE_TEAM_MEMBER_ENDED = 'CARE_TEAM_MEMBER_ENDED',
-  CARE_PLAN_CREATED = 'CARE_PLAN_CREATED',
-  CARE_PLAN_UPDATED = 'CARE_PLAN_UPDATED',
-  CARE_PLAN_OWNER_CHANGED = 'CARE_PLAN_OWNER_CHANGED',
-  GOAL_ADDED = 'GOAL_ADDED',
-  GOAL_UPDATED = 'GOAL_UPDATED',
-  TASK_CREATED = 'TASK_CREATED',
-  TASK_ASSIGNED = 'TASK_ASSIGNED',
-  TASK_UNASSIGNED = 'TASK_UNASSIGNED',
-  TASK_STATUS_CHANGED = 'TASK_STATUS_CHANGED',
-  TASK_NOTE_ADDED = 'TASK_NOTE_ADDED',
-}
-registerEnumType(EventType, { name: 'EventType' });
+export const EventId = defineIdType('Event', 'evt');
 
+/**
+ * One recorded change to a patient's care. Which objects it concerns is a
+ * list of their ids (`subjectIds`, e.g. the plan and the task of a task
+ * event): ids carry their type, so a new module's events need no column
+ * here. Modules expose the subjects they own as fields of `Event` (the tasks
+ * module adds `Event.task`, …) with `subjectOf`.
+ *
+ * Patient and actor are named by entity name, not imported: the events layer
+ * sits below the modules (docs/architecture.md) and keeps its foreign keys.
+ */
 @Entity({ tableName: 'event' })
 @Unique({ name: 'event_patient_sequence_unique', properties: ['patient', 'sequence'] })
-@Index({ name: 'event_task_idx', properties: ['task'] })
-@ObjectType({ implements: Node, simpleResolvers: true, description: 'One recorded change to a patient\'s care.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "One recorded change to a patient's care." })
 export class Event implements Node {
-  [OptionalProps]?: 'at' | 'actor' | 'carePlan' | 'task' | 'goal' | 'changes';
+  [OptionalProps]?: 'at' | 'actor' | 'subjectIds' | 'changes';
 
   @PrimaryKey({ type: 'text' })
-  @Field(() => ID)
-  id: string = newId('Event');
+  @Field(() => ID, { description: 'Opaque id (starts with "evt_"). To resume a stream, use `sequence`, not the id.' })
+  id: string = EventId.create();
 
-  @ManyToOne(() => Patient, { ref: true })
-  patient!: Ref<Patient>;
+  @ManyToOne({ entity: 'Patient', ref: true })
+  patient!: Ref<{ id: string }>;
 
   /** 1, 2, 3, … per patient, with no gap, in commit order. */
   @Property({ type: 'integer' })
-  @Field(() => Int)
+  @Field(() => Int, {
+    description:
+      "Numbers this patient's events 1, 2, 3, … with no gap, in commit order. Keep the last one seen and pass it as `afterSequence` when resubscribing.",
+  })
   sequence!: number;
 
-  @Enum({ items: () => EventType })
-  @Field(() => EventType)
-  type!: EventType;
+  /** One of the modules' event types (events/event-types.ts); text, so adding a type needs no migration. */
+  @Property({ type: 'text' })
+  @Field(() => EventType, {
+    description: 'What kind of change it records. New types appear as the hub grows: ignore those you do not know.',
+  })
+  type!: string;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the change was made (ISO 8601 with zone).' })
   at: Date = new Date();
 
   /** The provider who made the change; null for operators (ADMIN tokens that are no provider). */
-  @ManyToOne(() => Provider, { ref: true, nullable: true })
-  actor: Ref<Provider> | null = null;
+  @ManyToOne({ entity: 'Provider', ref: true, nullable: true, deleteRule: 'set null' })
+  actor: Ref<{ id: string }> | null = null;
 
   /** The token subject of whoever made the change, provider or operator. */
   @Property({ type: 'text' })
   actorSub!: string;
 
-  @ManyToOne(() => CarePlan, { ref: true, nullable: true })
-  carePlan: Ref<CarePlan> | null = null;
-
-  @ManyToOne(() => Task, { ref: true, nullable: true })
-  task: Ref<Task> | null = null;
-
-  @ManyToOne(() => Goal, { ref: true, nullable: true })
-  goal: Ref<Goal> | null = null;
+  /** Ids of the objects the change concerns (a plan, a task, a goal …), most general first. */
+  @Property({ type: 'text[]' })
+  subjectIds: string[] = [];
 
   @Property({ type: 'text' })
   @Field({ description: 'One human-readable line, e.g. "Task \\"Wound check\\" moved from ACCEPTED to IN_PROGRESS".' })
@@ -77,4 +67,9 @@ export class Event implements Node {
   /** What changed, as `{ field: { from, to } }` or the created values. */
   @Property({ type: 'jsonb', nullable: true })
   changes: Record<string, unknown> | null = null;
+}
+
+/** The id of the event's subject of `type` (a GraphQL type name such as `Task`), or null. */
+export function subjectOf(event: Event, type: string): string | null {
+  return event.subjectIds.find((id) => typeOfId(id) === type) ?? null;
 }

@@ -1,8 +1,7 @@
 import { access } from '../auth/access';
-import type { Context } from '../graphql/context';
-import { expectId } from '../graphql/ids';
-import { toConnection, toPage, type PageArgs } from '../graphql/pagination';
-import { Connection } from '../graphql/pagination';
+import type { Context } from '../core/context';
+import { expectId } from '../core/ids';
+import { Connection, keysetPage, toPage, type PageArgs } from '../core/pagination';
 import { Event } from './event.entity';
 
 export const EventConnection = Connection(Event, 'Event');
@@ -12,12 +11,14 @@ export const events = {
   async ofPatient(ctx: Context, patientId: string, args: PageArgs) {
     expectId('Patient', patientId, 'patientId');
     await access.assertCanSeePatient(ctx, patientId);
-    const page = toPage(args, ['int']);
-    const after = page.after ? (page.after[0] as number) : 0;
-    const [rows, totalCount] = await Promise.all([
-      ctx.em.find(Event, { patient: patientId, sequence: { $gt: after } }, { orderBy: { sequence: 'asc' }, limit: page.first + 1 }),
-      ctx.em.count(Event, { patient: patientId }),
-    ]);
-    return toConnection(rows, page.first, totalCount, (e) => [e.sequence]);
+    return keysetPage(ctx.em, Event, { patient: patientId }, toPage(args, ['int']), 'sequence');
+  },
+
+  /** One event, for `node(id:)`: visible to its patient's care team. */
+  async get(ctx: Context, id: string): Promise<Event | null> {
+    const event = await ctx.em.findOne(Event, expectId('Event', id, 'id'));
+    if (!event) return null;
+    await access.assertCanSeePatient(ctx, event.patient.id);
+    return event;
   },
 };

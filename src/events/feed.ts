@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ResolutionScope } from '../graphql/context';
-import type { Logger } from '../logger';
+import { activeMemberIds } from '../auth/membership';
+import type { Contexts } from '../core/context';
+import type { Logger } from '../core/logger';
 import type { EventBus, EventNotice } from './bus';
 import { Event } from './event.entity';
+import { ResolutionScope } from './resolution-scope';
 
 /** Receives a patient's new events in sequence order. */
 export interface FeedSubscriber {
@@ -29,15 +31,25 @@ export class EventFeed {
   private readonly lastFetched = new Map<string, number>();
   private readonly queues = new Map<string, Promise<void>>();
 
+  /** The root entity manager: streams fork it to read the events table. */
+  readonly em: EntityManager;
+
   constructor(
-    /** The root entity manager: streams fork it to read the events table. */
-    readonly em: EntityManager,
+    /** Makes the loaders each delivered event is resolved with. */
+    readonly contexts: Contexts,
     private readonly bus: EventBus,
     private readonly logger: Logger,
-  ) {}
+    /** Told of every batch read from the table for live subscribers (metrics: how late they were). */
+    private readonly observer: { read(events: readonly Event[]): void } = { read: () => undefined },
+  ) {
+    this.em = contexts.orm.em as EntityManager;
+  }
 
   start(): Promise<void> {
-    return this.bus.start((notice) => this.onNotice(notice), () => this.onResync());
+    return this.bus.start(
+      (notice) => this.onNotice(notice),
+      () => this.onResync(),
+    );
   }
 
   stop(): Promise<void> {
@@ -107,28 +119,18 @@ export class EventFeed {
     for (;;) {
       const after = this.lastFetched.get(patientId);
       if (after === undefined) return; // nobody listens any more
-      const events = await this.em.fork().find(
-        Event,
-        { patient: patientId, sequence: { $gt: after } },
-        { orderBy: { sequence: 'asc' }, limit: FETCH_BATCH },
-      );
+      const events = await this.em
+        .fork()
+        .find(Event, { patient: patientId, sequence: { $gt: after } }, { orderBy: { sequence: 'asc' }, limit: FETCH_BATCH });
       if (!events.length) return;
       this.lastFetched.set(patientId, events.at(-1)!.sequence);
+      this.observer.read(events);
       // Access is re-checked for every delivery: one read of the team serves every subscriber.
-      const members = await activeMembers(this.em, patientId);
-      const scope = new ResolutionScope(this.em);
+      const members = await activeMemberIds(this.em.fork(), patientId);
+      const scope = new ResolutionScope(this.contexts);
       this.byPatient.get(patientId)?.forEach((s) => s.push(events, members, scope));
       this.everyPatient.forEach((s) => s.push(events, members, scope));
       if (events.length < FETCH_BATCH) return;
     }
   }
-}
-
-/** Provider ids of the patient's active care-team members, fresh from the database. */
-export async function activeMembers(em: EntityManager, patientId: string): Promise<Set<string>> {
-  const rows = await em.getConnection().execute<{ provider_id: string }[]>(
-    'select provider_id from care_team_member where patient_id = ? and ended_at is null',
-    [patientId],
-  );
-  return new Set(rows.map((r) => r.provider_id));
 }

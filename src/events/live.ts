@@ -1,9 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../auth/access';
-import { ResolutionScope, releaseScope, type Context } from '../graphql/context';
-import { Task } from '../modules/tasks/task.entity';
+import { activeMemberIds, patientsOfMember } from '../auth/membership';
+import { releaseScope, type Context } from '../core/context';
+import { forbidden } from '../core/errors';
 import { Event } from './event.entity';
-import { activeMembers, type EventFeed, type FeedSubscriber } from './feed';
+import type { EventFeed, FeedSubscriber } from './feed';
+import { ResolutionScope } from './resolution-scope';
 
 /** How many undelivered events a slow subscriber may hold before it re-reads from the table instead. */
 const MAX_BUFFERED = 1000;
@@ -18,8 +19,22 @@ export interface LiveEvent {
 }
 export type LiveItem = LiveEvent | typeof ACCESS_ENDED;
 
+/** The instance's feed, which every WebSocket context carries. */
+export function feedOf(ctx: Context): EventFeed {
+  if (!ctx.feed) throw new Error('subscriptions need the live event feed');
+  return ctx.feed;
+}
+
+/** Per event: refuse if access ended, else resolve it in the scope it shares with its other subscribers. */
+export function toEvent(item: LiveItem, ctx: Context): Event {
+  if (item === ACCESS_ENDED) throw forbidden('Your membership of this care team has ended');
+  item.scope.bind(ctx);
+  ctx.loaders.viewerIsMember.prime(item.event.patient.id, true); // checked against the team read with the event
+  return item.event;
+}
+
 /** An event with the patient's care team as the database showed it when the event was read. */
-interface Delivery extends LiveEvent {
+export interface Delivery extends LiveEvent {
   members: ReadonlySet<string>;
 }
 
@@ -65,17 +80,17 @@ class Inbox implements FeedSubscriber {
 }
 
 /** A patient's events after `after` (and before `before`), from the table, each batch with the team as of its reading. */
-async function* readFromTable(em: EntityManager, patientId: string, after: number, before = Infinity): AsyncGenerator<Delivery> {
+async function* readFromTable(feed: EventFeed, patientId: string, after: number, before = Infinity): AsyncGenerator<Delivery> {
   for (;;) {
-    const fork = em.fork();
+    const fork = feed.em.fork();
     const events = await fork.find(
       Event,
       { patient: patientId, sequence: { $gt: after, ...(before < Infinity ? { $lt: before } : {}) } },
       { orderBy: { sequence: 'asc' }, limit: REPLAY_BATCH },
     );
     if (!events.length) return;
-    const members = await activeMembers(fork, patientId);
-    const scope = new ResolutionScope(em);
+    const members = await activeMemberIds(fork, patientId);
+    const scope = new ResolutionScope(feed.contexts);
     for (const event of events) yield { event, members, scope };
     if (events.length < REPLAY_BATCH) return;
     after = events.at(-1)!.sequence;
@@ -108,14 +123,19 @@ export async function patientEventStream(
   patientId: string,
   afterSequence: number | null | undefined,
 ): Promise<AsyncGenerator<LiveItem>> {
-  await access.assertCanSeePatient(ctx, patientId);
-  await ctx.audit.flushReads(feed.em.fork()); // one READ record for the subscription
+  try {
+    await access.assertCanSeePatient(ctx, patientId);
+  } finally {
+    await ctx.audit.flushReads(feed.em.fork()); // one READ (or DENIED) record for the subscription
+  }
   const viewer = ctx.viewer.providerId!;
   const inbox = new Inbox();
   const unsubscribe = feed.subscribePatient(patientId, inbox);
   let next = afterSequence ?? null;
   if (next === null) {
-    const [row] = await feed.em.getConnection().execute('select last_event_sequence from patient where id = ?', [patientId]);
+    const [row] = await feed.em
+      .fork()
+      .execute<{ last_event_sequence: number }[]>('select last_event_sequence from patient where id = ?', [patientId]);
     next = Number(row.last_event_sequence);
   }
   let last = next;
@@ -126,7 +146,7 @@ export async function patientEventStream(
     async function* deliver({ event, members, scope }: Delivery): AsyncGenerator<LiveItem, boolean> {
       if (event.sequence <= last) return true;
       if (event.sequence > last + 1) {
-        for await (const missed of readFromTable(feed.em, patientId, last, event.sequence)) {
+        for await (const missed of readFromTable(feed, patientId, last, event.sequence)) {
           if (!(yield* deliver(missed))) return false;
         }
       }
@@ -139,12 +159,12 @@ export async function patientEventStream(
       return true;
     }
     try {
-      for await (const delivery of readFromTable(feed.em, patientId, last)) {
+      for await (const delivery of readFromTable(feed, patientId, last)) {
         if (!(yield* deliver(delivery))) return;
       }
       while (!signal.aborted) {
         const { deliveries, overflow } = await inbox.take(signal);
-        const batch = overflow ? readFromTable(feed.em, patientId, last) : deliveries;
+        const batch = overflow ? readFromTable(feed, patientId, last) : deliveries;
         for await (const delivery of batch) {
           if (!(yield* deliver(delivery))) return;
         }
@@ -156,32 +176,25 @@ export async function patientEventStream(
 }
 
 /**
- * `myTaskEvents`: events of tasks assigned to the caller (including the one
- * that took a task away from them), on patients whose team they are on at
- * the time of the event.
+ * Events of every patient on whose care team the caller is, at the time of
+ * each event, that `wants` accepts: a module's feed across the caller's panel
+ * (the tasks module's `myTaskEvents` keeps those of the caller's tasks). A
+ * patient joins the panel with the first event that finds the caller on its
+ * team and leaves it when an event no longer does. `wants` is asked once per
+ * event and subscriber; reads that do not depend on the viewer belong in
+ * `scope.memo`.
  */
-export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<AsyncGenerator<LiveItem>> {
+export async function panelEventStream(
+  ctx: Context,
+  feed: EventFeed,
+  wants: (delivery: Delivery, providerId: string) => Promise<boolean>,
+): Promise<AsyncGenerator<LiveItem>> {
   const viewer = access.requireProvider(ctx);
   const inbox = new Inbox();
   const unsubscribe = feed.subscribeAll(inbox);
-  const rows = await feed.em.getConnection().execute<{ id: string; last_event_sequence: number }[]>(
-    `select p.id, p.last_event_sequence from patient p
-       join care_team_member m on m.patient_id = p.id and m.provider_id = ? and m.ended_at is null`,
-    [viewer],
-  );
   /** Last sequence considered, per patient whose team the caller is on. */
-  const last = new Map(rows.map((r) => [r.id, Number(r.last_event_sequence)]));
+  const last = await patientsOfMember(feed.em.fork(), viewer);
   releaseScope(ctx); // each event brings its own
-
-  async function isMine({ event, scope }: Delivery): Promise<boolean> {
-    if (!event.task) return false;
-    if ((event.changes as { assigneeId?: { from?: string } } | null)?.assigneeId?.from === viewer) return true;
-    const taskId = event.task.id;
-    // Whose task it is now: read once per batch for all subscribers.
-    const assignee = await scope.memo(`assignee:${taskId}`, async () =>
-      (await scope.em.fork().findOne(Task, taskId, { fields: ['assignee'] }))?.assignee?.id ?? null);
-    return assignee === viewer;
-  }
 
   return abortable(async function* stream(signal) {
     async function* consider(delivery: Delivery): AsyncGenerator<LiveItem> {
@@ -194,10 +207,10 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
       const seen = last.get(patientId) ?? event.sequence - 1; // newly on the team: start here
       if (event.sequence <= seen) return;
       if (event.sequence > seen + 1) {
-        for await (const missed of readFromTable(feed.em, patientId, seen, event.sequence)) yield* consider(missed);
+        for await (const missed of readFromTable(feed, patientId, seen, event.sequence)) yield* consider(missed);
       }
       last.set(patientId, event.sequence);
-      if (await isMine(delivery)) {
+      if (await wants(delivery, viewer)) {
         ctx.audit.read(patientId);
         await ctx.audit.flushReads(feed.em.fork());
         yield { event, scope };
@@ -208,7 +221,7 @@ export async function myTaskEventStream(ctx: Context, feed: EventFeed): Promise<
         const { deliveries, overflow } = await inbox.take(signal);
         if (overflow) {
           for (const [patientId, seen] of [...last]) {
-            for await (const delivery of readFromTable(feed.em, patientId, seen)) yield* consider(delivery);
+            for await (const delivery of readFromTable(feed, patientId, seen)) yield* consider(delivery);
           }
         }
         for (const delivery of deliveries) yield* consider(delivery);

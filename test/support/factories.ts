@@ -1,22 +1,22 @@
 import crypto from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import type { Viewer } from '../../src/auth/viewer';
-import { createContext } from '../../src/graphql/context';
-import { CarePlanCategory, CarePlanStatus, type CarePlan } from '../../src/modules/care-plans/care-plan.entity';
-import { carePlans } from '../../src/modules/care-plans/care-plans.service';
-import type { CareTeamMember } from '../../src/modules/care-team/care-team-member.entity';
-import { careTeam } from '../../src/modules/care-team/care-team.service';
-import { goals } from '../../src/modules/goals/goals.service';
-import type { Goal } from '../../src/modules/goals/goal.entity';
-import { organizations } from '../../src/modules/organizations/organizations.service';
-import type { Organization } from '../../src/modules/organizations/organization.entity';
-import { AllergyCriticality } from '../../src/modules/patients/patient.embeddables';
-import type { Patient } from '../../src/modules/patients/patient.entity';
-import { patients } from '../../src/modules/patients/patients.service';
-import { Discipline, type Provider } from '../../src/modules/providers/provider.entity';
-import { providers } from '../../src/modules/providers/providers.service';
-import { TaskKind, type Task, type TaskStatus } from '../../src/modules/tasks/task.entity';
-import { tasks } from '../../src/modules/tasks/tasks.service';
+import { createContexts } from '../../src/app/contexts';
+import { CarePlanCategory, CarePlanStatus, type CarePlan } from '../../src/modules/care-plans';
+import { carePlans } from '../../src/modules/care-plans';
+import type { CareTeamMember } from '../../src/modules/care-team';
+import { careTeam } from '../../src/modules/care-team';
+import { goals } from '../../src/modules/goals';
+import type { Goal } from '../../src/modules/goals';
+import { organizations } from '../../src/modules/organizations';
+import type { Organization } from '../../src/modules/organizations';
+import { AllergyCriticality } from '../../src/modules/patients';
+import type { Patient } from '../../src/modules/patients';
+import { patients } from '../../src/modules/patients';
+import { Discipline, type Provider } from '../../src/modules/providers';
+import { providers } from '../../src/modules/providers';
+import { TaskKind, type Task, type TaskStatus } from '../../src/modules/tasks';
+import { tasks } from '../../src/modules/tasks';
 import type { TestHub } from './hub';
 
 const unique = () => crypto.randomBytes(4).toString('hex');
@@ -28,7 +28,8 @@ const unique = () => crypto.randomBytes(4).toString('hex');
  */
 export async function world(hub: TestHub) {
   const admin: Viewer = { sub: `admin-${unique()}`, providerId: null, isAdmin: true };
-  const ctx = (viewer: Viewer) => createContext(hub.orm, viewer, `factory-${unique()}`);
+  const contexts = createContexts(hub.orm);
+  const ctx = (viewer: Viewer) => contexts.create(viewer, `factory-${unique()}`);
   const as = (p: Provider): Viewer => ({ sub: p.id, providerId: p.id, isAdmin: false });
   const org: Organization = await organizations.create(ctx(admin), { name: `Clinic ${unique()}` });
 
@@ -37,6 +38,8 @@ export async function world(hub: TestHub) {
     adminViewer: admin,
     adminToken: () => hub.token(admin.sub, ['ADMIN']),
     token: (p: Provider) => hub.token(p.id),
+    /** A request context for a provider (or the world's ADMIN), for tests that call services directly. */
+    contextOf: (p: Provider | null) => ctx(p ? as(p) : admin),
 
     provider(fields: { name?: string; discipline?: Discipline; organization?: Organization } = {}): Promise<Provider> {
       const id = unique();
@@ -75,7 +78,11 @@ export async function world(hub: TestHub) {
     },
 
     /** A care plan owned by `owner` (an active member), ACTIVE unless said otherwise. */
-    async plan(patient: Patient, owner: Provider, fields: { status?: CarePlanStatus; category?: CarePlanCategory; title?: string } = {}): Promise<CarePlan> {
+    async plan(
+      patient: Patient,
+      owner: Provider,
+      fields: { status?: CarePlanStatus; category?: CarePlanCategory; title?: string } = {},
+    ): Promise<CarePlan> {
       let plan = await carePlans.create(ctx(as(owner)), {
         patientId: patient.id,
         title: fields.title ?? `Plan ${unique()}`,
@@ -97,12 +104,16 @@ export async function world(hub: TestHub) {
     },
 
     /** A task created by `by`, assigned to `assignee`, walked by the assignee through `path`. */
-    async task(plan: CarePlan, by: Provider, options: { assignee?: Provider | null; path?: TaskStatus[]; title?: string } = {}): Promise<Task> {
+    async task(
+      plan: CarePlan,
+      by: Provider,
+      options: { assignee?: Provider | null; path?: TaskStatus[]; title?: string } = {},
+    ): Promise<Task> {
       let task = await tasks.create(ctx(as(by)), {
         carePlanId: plan.id,
         title: options.title ?? `Task ${unique()}`,
         kind: TaskKind.FOLLOW_UP,
-        assigneeId: options.assignee === undefined ? by.id : options.assignee?.id ?? null,
+        assigneeId: options.assignee === undefined ? by.id : (options.assignee?.id ?? null),
       });
       const worker = options.assignee === undefined ? by : options.assignee;
       for (const to of options.path ?? []) {
@@ -126,7 +137,13 @@ export async function world(hub: TestHub) {
       const nurseMembership = await w.addMember(patient, nurse, 'home nurse');
       const plan = await w.plan(patient, owner, { status: options.planStatus });
       return {
-        owner, nurse, outsider, patient, plan, ownerMembership, nurseMembership,
+        owner,
+        nurse,
+        outsider,
+        patient,
+        plan,
+        ownerMembership,
+        nurseMembership,
         ownerToken: await w.token(owner),
         nurseToken: await w.token(nurse),
         outsiderToken: await w.token(outsider),
@@ -136,7 +153,9 @@ export async function world(hub: TestHub) {
     /** What the database holds of a patient's event log: the counter and the rows. */
     async eventLog(patientId: string): Promise<{ last: number; count: number; types: string[] }> {
       const conn = hub.orm.em.getConnection();
-      const [row] = await conn.execute<{ last_event_sequence: number }[]>('select last_event_sequence from patient where id = ?', [patientId]);
+      const [row] = await conn.execute<{ last_event_sequence: number }[]>('select last_event_sequence from patient where id = ?', [
+        patientId,
+      ]);
       const events = await conn.execute<{ type: string }[]>('select type from event where patient_id = ? order by sequence', [patientId]);
       return { last: row.last_event_sequence, count: events.length, types: events.map((e) => e.type) };
     },

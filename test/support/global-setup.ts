@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../../src/db/embedded';
+import { startEmbeddedPostgres } from '../../src/app/embedded-postgres';
 import { freePort } from './process';
 import { execFileSync } from 'node:child_process';
 
@@ -11,6 +11,9 @@ import { execFileSync } from 'node:child_process';
  * the migrations once; each test file then builds its own data with factories.
  */
 export default async function globalSetup() {
+  // Tests start servers as `npm start` does (compiled, dist/): compile once here, not in each of them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/build.js is plain CommonJS, run by node too
+  (require('../../scripts/build') as { buildIfStale(): boolean }).buildIfStale();
   let url = process.env.DATABASE_URL;
   if (!url) {
     // A folder the `postgres` OS user can reach when we run as root.

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/core/config';
 import { createTokenVerifier, signToken } from '../../src/auth/tokens';
-import { initOrm, type Orm } from '../../src/db/orm';
-import { createLogger } from '../../src/logger';
-import { createServer, type HubServer } from '../../src/server';
+import { initOrm, type Orm } from '../../src/app/orm';
+import { createLogger, type Logger } from '../../src/core/logger';
+import { createServer, type HubServer } from '../../src/app/server';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -25,10 +25,20 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** Starts a hub in this test process on a free port, against the test database. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+/** Starts a hub in this test process on a free port, against the test database (silent unless given a logger). */
+export async function startTestHub(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestHub> {
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL, JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env }),
+    // Rate limits off unless a test asks for them: one test file sends hundreds of requests, many of them
+    // deliberately unauthenticated, from one address (test/http.test.ts tests the limits themselves).
+    ...loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env.DATABASE_URL,
+      JWT_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_REQUESTS: '0',
+      RATE_LIMIT_AUTH_FAILURES: '0',
+      ...env,
+    }),
     port: 0,
   };
   const statements: string[] = [];
@@ -41,7 +51,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   });
   let server: HubServer;
   try {
-    server = await createServer({ config, orm, verifier: createTokenVerifier(config, TEST_SECRET), logger: createLogger('silent') });
+    server = await createServer({ config, orm, verifier: createTokenVerifier(config, TEST_SECRET), logger });
   } catch (err) {
     await orm.close(true);
     throw err;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
-import { PROJECT_ROOT } from '../../src/config';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/core/config';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -11,10 +13,24 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the server exactly as `npm start` does, as a separate process. */
-export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
-    cwd: PROJECT_ROOT,
+/**
+ * The command `npm start` runs, read from package.json (`node scripts/start.js`:
+ * the compiled server, built first when dist/ is stale); `node` is this Node.
+ */
+export function startCommand(root = PROJECT_ROOT): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = scripts.start.split(' ');
+  if (command !== 'node') throw new Error(`npm start runs ${scripts.start}, not node: update startServerProcess`);
+  return args;
+}
+
+/**
+ * Runs the server exactly as `npm start` does, as a separate process, in this
+ * checkout or in `root` (another checkout of the project).
+ */
+export function startServerProcess(env: Record<string, string>, root = PROJECT_ROOT): ServerProcess {
+  const child = spawn(process.execPath, startCommand(root), {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

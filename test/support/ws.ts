@@ -50,7 +50,10 @@ export function subscribe<R, V>(client: Client, doc: TypedDocumentNode<R, V>, va
     done,
     received(n, ms = 10_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`received ${results.length} of ${n} results: ${JSON.stringify(results).slice(0, 500)}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`received ${results.length} of ${n} results: ${JSON.stringify(results).slice(0, 500)}`)),
+          ms,
+        );
         const check = () => {
           if (results.length >= n) {
             clearTimeout(timer);

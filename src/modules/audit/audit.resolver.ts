@@ -1,9 +1,9 @@
 import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { access } from '../../auth/access';
-import type { Context } from '../../graphql/context';
-import { expectId } from '../../graphql/ids';
-import { Connection, PageArgs, toConnection, toPage } from '../../graphql/pagination';
-import { AuditRecord } from './audit-record.entity';
+import { AuditRecord } from '../../core/audit-record.entity';
+import type { Context } from '../../core/context';
+import { expectId } from '../../core/ids';
+import { Connection, keysetPage, PageArgs, toPage } from '../../core/pagination';
 
 export const AuditRecordConnection = Connection(AuditRecord, 'AuditRecord');
 
@@ -14,19 +14,21 @@ export const auditTrail = {
     expectId('Patient', patientId, 'patientId');
     const page = toPage(args, ['bigint']);
     ctx.audit.read(patientId); // reading the trail is itself on the trail
-    const where = { patientId, ...(page.after ? { id: { $gt: String(page.after[0]) } } : {}) };
-    const [rows, totalCount] = await Promise.all([
-      ctx.em.find(AuditRecord, where, { orderBy: { id: 'asc' }, limit: page.first + 1 }),
-      ctx.em.count(AuditRecord, { patientId }),
-    ]);
-    return toConnection(rows, page.first, totalCount, (r) => [r.id]);
+    return keysetPage(ctx.em, AuditRecord, { patientId }, page, 'id');
   },
 };
 
 @Resolver(() => AuditRecord)
 export class AuditResolver {
-  @Query(() => AuditRecordConnection, { description: 'ADMIN: who read or changed this patient\'s data.' })
-  auditTrail(@Arg('patientId', () => ID) patientId: string, @Args() args: PageArgs, @Ctx() ctx: Context) {
+  @Query(() => AuditRecordConnection, {
+    description:
+      "ADMIN: who read or changed this patient's data, oldest first (FORBIDDEN for others). Reading the trail is itself recorded.",
+  })
+  auditTrail(
+    @Arg('patientId', () => ID, { description: 'A Patient id ("pat_…"); the trail outlives the patient.' }) patientId: string,
+    @Args() args: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
     return auditTrail.ofPatient(ctx, patientId, args);
   }
 }

@@ -1,31 +1,49 @@
+import { NonBlank } from '../../core/validation';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
-import { NonBlank } from '../../graphql/validation';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { CarePlanCategory, CarePlanStatus } from './care-plan.entity';
 
-@InputType()
+@InputType({ description: 'A new care plan; it starts as DRAFT.' })
 export class CreateCarePlanInput {
-  @Field(() => ID) patientId!: string;
-  @Field() @NonBlank(200) title!: string;
-  @Field(() => CarePlanCategory) category!: CarePlanCategory;
-  @Field(() => ID, { description: 'The accountable owner: an active member of the care team.' }) ownerId!: string;
-  @Field(() => String, { nullable: true }) @MaxLength(10000) description?: string | null;
-  @Field(() => [String], { nullable: true }) @ArrayMaxSize(50) @MaxLength(500, { each: true }) warningSigns?: string[] | null;
+  @Field(() => ID, { description: 'The patient the plan is for; the caller must be an active member of their care team.' })
+  patientId!: string;
+  @Field({ description: 'Short title, 1–200 characters.' }) @NonBlank(200) title!: string;
+  @Field(() => CarePlanCategory, { description: 'What the plan is for; cannot be changed later.' }) category!: CarePlanCategory;
+  @Field(() => ID, { description: 'The accountable owner: an active member of the care team (BAD_USER_INPUT on `ownerId` otherwise).' })
+  ownerId!: string;
+  @Field(() => String, { nullable: true, description: 'Longer description, up to 10,000 characters.' }) @MaxLength(10000) description?:
+    string | null;
+  @Field(() => [String], { nullable: true, description: 'Warning signs, up to 50 of up to 500 characters each.' })
+  @ArrayMaxSize(50)
+  @MaxLength(500, { each: true })
+  warningSigns?: string[] | null;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a care plan; fields left out stay as they are.' })
 export class UpdateCarePlanInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) expectedVersion!: number;
-  @Field(() => String, { nullable: true }) @NonBlank(200) title?: string | null;
-  @Field(() => String, { nullable: true }) @MaxLength(10000) description?: string | null;
-  @Field(() => CarePlanStatus, { nullable: true }) status?: CarePlanStatus | null;
-  @Field(() => [String], { nullable: true }) @ArrayMaxSize(50) @MaxLength(500, { each: true }) warningSigns?: string[] | null;
+  @Field(() => ID, { description: 'The plan to change.' }) id!: string;
+  @Field(() => Int, { description: 'The plan `version` the change is based on; a stale one is CONFLICT and changes nothing.' })
+  expectedVersion!: number;
+  @Field(() => String, { nullable: true, description: 'New title, 1–200 characters.' }) @NonBlank(200) title?: string | null;
+  @Field(() => String, { nullable: true, description: 'New description, up to 10,000 characters; null clears it.' })
+  @MaxLength(10000)
+  description?: string | null;
+  @Field(() => CarePlanStatus, {
+    nullable: true,
+    description:
+      'Move the plan along its lifecycle (INVALID_TRANSITION otherwise); ACTIVE is BAD_USER_INPUT while another plan of the category is ACTIVE.',
+  })
+  status?: CarePlanStatus | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the warning signs: up to 50 of up to 500 characters each.' })
+  @ArrayMaxSize(50)
+  @MaxLength(500, { each: true })
+  warningSigns?: string[] | null;
 }
 
-@InputType()
+@InputType({ description: 'Who takes over a care plan.' })
 export class TransferCarePlanOwnershipInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) expectedVersion!: number;
-  @Field(() => ID) newOwnerId!: string;
+  @Field(() => ID, { description: 'The plan to hand over.' }) id!: string;
+  @Field(() => Int, { description: 'The plan `version` the handover is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
+  @Field(() => ID, { description: 'The new owner: another active member of the care team (BAD_USER_INPUT on `newOwnerId` otherwise).' })
+  newOwnerId!: string;
 }

@@ -1,38 +1,48 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { access, isActiveMember } from '../../auth/access';
-import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../db/batch';
-import { EventType } from '../../events/event.entity';
-import { writePatient, type PatientWrite } from '../../events/recorder';
-import type { Context } from '../../graphql/context';
-import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../graphql/errors';
-import { expectId } from '../../graphql/ids';
-import { Provider } from '../providers/provider.entity';
+import { access } from '../../auth/access';
+import { isActiveMember } from '../../auth/membership';
+import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
+import { applyChanges, describeChanges } from '../../core/changes';
+import type { Context, LoaderFactory } from '../../core/context';
+import { assertVersion, badInput, forbidden, notFound } from '../../core/errors';
+import { expectId } from '../../core/ids';
+import { defineLifecycle } from '../../core/lifecycle';
+import { writePatient, type PatientWrite } from '../../core/patient-write';
+import { defineEventTypes } from '../../events/event-types';
+import { Provider, providers } from '../providers';
 import { CarePlan, CarePlanStatus } from './care-plan.entity';
 import type { CreateCarePlanInput, TransferCarePlanOwnershipInput, UpdateCarePlanInput } from './care-plan.types';
 
 /** DRAFT → ACTIVE ⇄ ON_HOLD → COMPLETED | REVOKED; a draft may be revoked. */
-const PLAN_TRANSITIONS: Record<CarePlanStatus, CarePlanStatus[]> = {
+export const planLifecycle = defineLifecycle<CarePlanStatus>('Care plan', {
   DRAFT: [CarePlanStatus.ACTIVE, CarePlanStatus.REVOKED],
   ACTIVE: [CarePlanStatus.ON_HOLD, CarePlanStatus.COMPLETED, CarePlanStatus.REVOKED],
   ON_HOLD: [CarePlanStatus.ACTIVE, CarePlanStatus.COMPLETED, CarePlanStatus.REVOKED],
   COMPLETED: [],
   REVOKED: [],
-};
+});
 
-export const CLOSED_PLAN_STATUSES = [CarePlanStatus.COMPLETED, CarePlanStatus.REVOKED];
+export const CarePlanEvent = defineEventTypes({
+  CARE_PLAN_CREATED: 'A care plan was started.',
+  CARE_PLAN_UPDATED: "A care plan's title, description, warning signs or status changed.",
+  CARE_PLAN_OWNER_CHANGED: 'The plan owner handed the plan to another team member.',
+});
 
-export function carePlanLoaders(em: EntityManager, primeProvider: (p: Provider) => void) {
+export const carePlanLoaders = ((em, _viewer, all) => {
   const byPatient = (onlyActive: boolean) =>
     new DataLoader<string, CarePlan[]>(async (patientIds) => {
-      // The owner comes in the same statement and seeds the provider loader (looked up by key, as for the team).
+      // The owner comes in the same statement and seeds the provider loader.
       const knex = em.getKnex();
+      const owner = providers.joined(knex, 'c.owner_id', '__owner', all);
       const query = knex('care_plan as c')
-        .select('c.*', knex.raw('(select to_jsonb(o) from provider o where o.id = c.owner_id) as "__owner"'))
+        .select('c.*', owner.select)
         .whereIn('c.patient_id', [...patientIds])
-        .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+        .orderBy([
+          { column: 'c.created_at', order: 'desc' },
+          { column: 'c.id', order: 'desc' },
+        ]);
       if (onlyActive) query.where('c.status', CarePlanStatus.ACTIVE);
-      const rows = await readOnlyRows(em, CarePlan, query, { __owner: { entity: Provider, onJoined: primeProvider } });
+      const rows = await readOnlyRows(em, CarePlan, query, owner.joined);
       return groupInKeyOrder(patientIds, rows, (plan) => plan.patient.id);
     });
   return {
@@ -40,21 +50,16 @@ export function carePlanLoaders(em: EntityManager, primeProvider: (p: Provider) 
     carePlansByPatient: byPatient(false),
     activeCarePlansByPatient: byPatient(true),
   };
-}
+}) satisfies LoaderFactory;
 
-/** Loads a plan for change inside a write, checking it is still open. */
-export async function planForChange(write: PatientWrite, id: string): Promise<CarePlan> {
-  const plan = await write.em.findOneOrFail(CarePlan, id, { refresh: true });
-  if (CLOSED_PLAN_STATUSES.includes(plan.status)) {
-    throw forbidden(`The care plan is ${plan.status} and can no longer change`);
-  }
-  return plan;
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof carePlanLoaders> {}
 }
 
 export const carePlans = {
   async get(ctx: Context, id: string): Promise<CarePlan> {
     const plan = await ctx.loaders.carePlanById.load(expectId('CarePlan', id, 'id'));
-    if (!plan) throw notFound('Care plan', id);
+    if (!plan) throw access.refuse(ctx, null, notFound('Care plan', id));
     await access.assertCanSeePatient(ctx, plan.patient.id).catch(() => {
       throw notFound('Care plan', id);
     });
@@ -71,6 +76,18 @@ export const carePlans = {
     await access.assertClinical(ctx, patientId);
     const [latest] = await ctx.loaders.activeCarePlansByPatient.load(patientId);
     return latest ?? null;
+  },
+
+  /** Inside a write: the plan, re-read in its transaction, refusing a closed (COMPLETED, REVOKED) one. */
+  async forChange(write: PatientWrite, id: string): Promise<CarePlan> {
+    const plan = await write.em.findOneOrFail(CarePlan, id, { refresh: true });
+    if (planLifecycle.isFinal(plan.status)) throw forbidden(`The care plan is ${plan.status} and can no longer change`);
+    return plan;
+  },
+
+  /** Inside a write: how many open plans of the patient the provider owns (a plan always has an active owner). */
+  async countOpenOwnedBy(write: PatientWrite, providerId: string): Promise<number> {
+    return write.em.count(CarePlan, { patient: write.patientId, owner: providerId, status: { $in: [...planLifecycle.open] } });
   },
 
   /** Any active team member may start a plan and name its owner (an active member). */
@@ -91,55 +108,51 @@ export const carePlans = {
         warningSigns: input.warningSigns ?? [],
       });
       write.event({
-        type: EventType.CARE_PLAN_CREATED,
+        type: CarePlanEvent.CARE_PLAN_CREATED,
         summary: `Care plan "${plan.title}" (${plan.category}) created`,
-        carePlanId: plan.id,
+        subjects: [plan.id],
         changes: { ownerId, category: plan.category },
       });
       return plan;
     });
   },
 
-  /** The owner edits the plan; status follows PLAN_TRANSITIONS. */
+  /** The owner edits the plan; status follows planLifecycle. */
   async update(ctx: Context, input: UpdateCarePlanInput): Promise<CarePlan> {
     const plan = await carePlans.get(ctx, input.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await write.em.findOneOrFail(CarePlan, plan.id, { refresh: true });
       access.assertPlanOwner(ctx, current.owner.id);
       assertVersion(current, input.expectedVersion, 'Care plan');
-      if (CLOSED_PLAN_STATUSES.includes(current.status)) {
+      const moves = input.status != null && input.status !== current.status;
+      if (planLifecycle.isFinal(current.status)) {
         // Leaving a final status is a lifecycle error like any other; other edits of a closed plan are refused.
-        if (input.status != null && input.status !== current.status) throw invalidTransition('Care plan', current.status, input.status);
+        if (moves) planLifecycle.assertMove(current.status, input.status!);
         throw forbidden(`The care plan is ${current.status} and can no longer change`);
       }
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      const set = <K extends 'title' | 'description' | 'warningSigns' | 'status'>(key: K, value: CarePlan[K]) => {
-        if (JSON.stringify(current[key]) !== JSON.stringify(value)) {
-          changes[key] = { from: current[key], to: value };
-          current[key] = value;
-        }
-      };
-      if (input.title != null) set('title', input.title.trim());
-      if (input.description !== undefined) set('description', input.description ?? null);
-      if (input.warningSigns != null) set('warningSigns', input.warningSigns);
-      if (input.status != null && input.status !== current.status) {
-        if (!PLAN_TRANSITIONS[current.status].includes(input.status)) {
-          throw invalidTransition('Care plan', current.status, input.status);
-        }
+      if (moves) {
+        planLifecycle.assertMove(current.status, input.status!);
         if (input.status === CarePlanStatus.ACTIVE) {
           const other = await write.em.count(CarePlan, {
-            patient: current.patient.id, category: current.category, status: CarePlanStatus.ACTIVE, id: { $ne: current.id },
+            patient: current.patient.id,
+            category: current.category,
+            status: CarePlanStatus.ACTIVE,
+            id: { $ne: current.id },
           });
           if (other) throw badInput('status', `The patient already has an ACTIVE ${current.category} plan`);
         }
-        set('status', input.status);
       }
+      const changes = applyChanges(current, {
+        title: input.title?.trim() ?? undefined,
+        description: input.description === undefined ? undefined : (input.description ?? null),
+        warningSigns: input.warningSigns ?? undefined,
+        status: input.status ?? undefined,
+      });
       if (!Object.keys(changes).length) return current;
       write.event({
-        type: EventType.CARE_PLAN_UPDATED,
-        summary: `Care plan "${current.title}" updated: ${Object.keys(changes).join(', ')}`
-          + (changes.status ? ` (${changes.status.from} → ${changes.status.to})` : ''),
-        carePlanId: current.id,
+        type: CarePlanEvent.CARE_PLAN_UPDATED,
+        summary: `Care plan "${current.title}" updated: ${describeChanges(changes)}`,
+        subjects: [current.id],
         changes,
       });
       return current;
@@ -151,7 +164,7 @@ export const carePlans = {
     const plan = await carePlans.get(ctx, input.id);
     const newOwnerId = expectId('Provider', input.newOwnerId, 'newOwnerId');
     return writePatient(ctx, plan.patient.id, async (write) => {
-      const current = await planForChange(write, plan.id);
+      const current = await carePlans.forChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
       assertVersion(current, input.expectedVersion, 'Care plan');
       if (newOwnerId === current.owner.id) throw badInput('newOwnerId', 'This provider already owns the plan');
@@ -161,9 +174,9 @@ export const carePlans = {
       const from = current.owner.id;
       current.owner = write.em.getReference(Provider, newOwnerId, { wrapped: true });
       write.event({
-        type: EventType.CARE_PLAN_OWNER_CHANGED,
+        type: CarePlanEvent.CARE_PLAN_OWNER_CHANGED,
         summary: `Ownership of care plan "${current.title}" transferred`,
-        carePlanId: current.id,
+        subjects: [current.id],
         changes: { ownerId: { from, to: newOwnerId } },
       });
       return current;

@@ -1,10 +1,13 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { newId } from '../../db/ids';
-import { Node } from '../../graphql/node';
-import { Patient } from '../patients/patient.entity';
-import { Provider } from '../providers/provider.entity';
+import { defineIdType } from '../../core/ids';
+import { Node } from '../../core/node';
+import { Patient } from '../patients';
+import { Provider } from '../providers';
 
+export const CareTeamMemberId = defineIdType('CareTeamMember', 'ctm');
+
+/** A membership; whether it grants access is decided by the one rule in auth/membership.ts. */
 @Entity({ tableName: 'care_team_member' })
 // One open membership per provider and patient; ended ones stay as history.
 @Index({
@@ -12,20 +15,20 @@ import { Provider } from '../providers/provider.entity';
   expression:
     'create unique index "care_team_member_active_unique" on "care_team_member" ("patient_id", "provider_id") where "ended_at" is null',
 })
-// The access check: "is this provider an active member of this patient's team?"
+// The access check (auth/membership.ts): "is this provider an active member of this patient's team?"
 @Index({
   name: 'care_team_member_active_by_provider',
   expression:
     'create index "care_team_member_active_by_provider" on "care_team_member" ("provider_id", "patient_id") where "ended_at" is null',
 })
 @Index({ name: 'care_team_member_patient_idx', properties: ['patient', 'startedAt'] })
-@ObjectType({ implements: Node, simpleResolvers: true, description: 'A provider\'s membership on a patient\'s care team.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A provider's membership on a patient's care team." })
 export class CareTeamMember implements Node {
   [OptionalProps]?: 'startedAt' | 'endedAt' | 'active';
 
   @PrimaryKey({ type: 'text' })
-  @Field(() => ID)
-  id: string = newId('CareTeamMember');
+  @Field(() => ID, { description: 'Opaque id of the membership (starts with "ctm_"); endCareTeamMembership takes it.' })
+  id: string = CareTeamMemberId.create();
 
   @ManyToOne(() => Patient, { ref: true })
   patient!: Ref<Patient>;
@@ -34,18 +37,22 @@ export class CareTeamMember implements Node {
   provider!: Ref<Provider>;
 
   @Property({ type: 'text' })
-  @Field({ description: 'e.g. "primary physician", "home nurse".' })
+  @Field({ description: 'The member\'s role on this team, free text, e.g. "primary physician", "home nurse".' })
   role!: string;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the provider joined the team (ISO 8601 with zone); access starts then.' })
   startedAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true, description: 'Set when the membership ended; access ends with it.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the membership ended (ISO 8601 with zone); null while active. Access ends with it.',
+  })
   endedAt: Date | null = null;
 
-  @Field({ description: 'True until the membership is ended.' })
+  /** The membership rule (auth/membership.ts) for a row already loaded. */
+  @Field({ description: "True until the membership is ended: only active members see and change the patient's care." })
   get active(): boolean {
     return this.endedAt === null;
   }

@@ -1,34 +1,55 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import { Patient } from '../patients/patient.entity';
-import { patients } from '../patients/patients.service';
-import { Provider } from '../providers/provider.entity';
-import { providers } from '../providers/providers.service';
+import type { Context } from '../../core/context';
+import { Patient, patients } from '../patients';
+import { Provider, providers } from '../providers';
 import { CareTeamMember } from './care-team-member.entity';
 import { AddCareTeamMemberInput, EndCareTeamMembershipInput } from './care-team.types';
 import { careTeam } from './care-team.service';
 
 @Resolver(() => CareTeamMember)
 export class CareTeamResolver {
-  @Mutation(() => CareTeamMember, { description: 'ADMIN: puts a provider on a patient\'s care team.' })
-  addCareTeamMember(@Arg('input') input: AddCareTeamMemberInput, @Ctx() ctx: Context) {
+  @Mutation(() => CareTeamMember, {
+    description:
+      "ADMIN: puts a provider on a patient's care team (FORBIDDEN for others); they see the patient at once. Records CARE_TEAM_MEMBER_ADDED.",
+  })
+  addCareTeamMember(
+    @Arg('input', { description: 'The patient, the provider and the role.' }) input: AddCareTeamMemberInput,
+    @Ctx() ctx: Context,
+  ) {
     return careTeam.add(ctx, input);
   }
 
   @Mutation(() => CareTeamMember, {
-    description: 'ADMIN: ends a membership (history is kept). Their open tasks return to REQUESTED, unassigned.',
+    description:
+      "ADMIN: ends a membership (history is kept) and the provider's access with it, live subscriptions included. " +
+      'Their open tasks return to REQUESTED, unassigned. BAD_USER_INPUT on `membershipId` while they own an open care plan: transfer it first.',
   })
-  endCareTeamMembership(@Arg('input') input: EndCareTeamMembershipInput, @Ctx() ctx: Context) {
+  endCareTeamMembership(@Arg('input', { description: 'The membership to end.' }) input: EndCareTeamMembershipInput, @Ctx() ctx: Context) {
     return careTeam.end(ctx, input);
   }
 
-  @FieldResolver(() => Provider)
+  @FieldResolver(() => Provider, { description: 'The member.' })
   provider(@Root() member: CareTeamMember, @Ctx() ctx: Context) {
     return providers.get(ctx, member.provider.id);
   }
 
-  @FieldResolver(() => Patient)
+  @FieldResolver(() => Patient, { description: 'The patient whose team this is.' })
   patient(@Root() member: CareTeamMember, @Ctx() ctx: Context) {
     return patients.get(ctx, member.patient.id);
+  }
+}
+
+/** `Patient.careTeam`. */
+@Resolver(() => Patient)
+export class PatientCareTeamResolver {
+  @FieldResolver(() => [CareTeamMember], {
+    description: 'Active members in the order they joined, or the whole history with includeEnded.',
+  })
+  careTeam(
+    @Root() patient: Patient,
+    @Arg('includeEnded', { defaultValue: false, description: 'Also list ended memberships (endedAt set).' }) includeEnded: boolean,
+    @Ctx() ctx: Context,
+  ) {
+    return careTeam.ofPatient(ctx, patient.id, includeEnded);
   }
 }

@@ -1,33 +1,42 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { access, isActiveMember } from '../../auth/access';
-import { groupInKeyOrder, readOnlyRows } from '../../db/batch';
-import { EventType } from '../../events/event.entity';
-import { writePatient } from '../../events/recorder';
-import type { Context } from '../../graphql/context';
-import { badInput, notFound } from '../../graphql/errors';
-import { expectId } from '../../graphql/ids';
-import { CarePlan, CarePlanStatus } from '../care-plans/care-plan.entity';
-import { Patient } from '../patients/patient.entity';
-import { Provider } from '../providers/provider.entity';
-import { Task, TaskStatus, OPEN_TASK_STATUSES } from '../tasks/task.entity';
+import { access } from '../../auth/access';
+import { isActiveMember, whereMembershipActive } from '../../auth/membership';
+import { groupInKeyOrder, readOnlyRows } from '../../core/batch';
+import type { Context, LoaderFactory } from '../../core/context';
+import { badInput, notFound } from '../../core/errors';
+import { expectId } from '../../core/ids';
+import { writePatient } from '../../core/patient-write';
+import { defineEventTypes } from '../../events/event-types';
+import { carePlans } from '../care-plans';
+import { Patient } from '../patients';
+import { Provider, providers } from '../providers';
+import { tasks } from '../tasks';
 import { CareTeamMember } from './care-team-member.entity';
 
-export function careTeamLoaders(em: EntityManager, primeProvider: (p: Provider) => void) {
+export const CareTeamEvent = defineEventTypes({
+  CARE_TEAM_MEMBER_ADDED: "A provider joined the patient's care team.",
+  CARE_TEAM_MEMBER_ENDED: "A provider's care-team membership ended (history is kept).",
+});
+
+export const careTeamLoaders = ((em, _viewer, all) => {
   const load = (includeEnded: boolean) =>
     new DataLoader<string, CareTeamMember[]>(async (patientIds) => {
-      // The provider comes in the same statement and seeds the provider loader. A scalar subquery, not a
-      // join: PostgreSQL then looks each one up by key instead of hashing the whole provider table.
+      // Each member's provider comes in the same statement and seeds the provider loader.
       const knex = em.getKnex();
+      const provider = providers.joined(knex, 'm.provider_id', '__provider', all);
       const query = knex('care_team_member as m')
-        .select('m.*', knex.raw('(select to_jsonb(p) from provider p where p.id = m.provider_id) as "__provider"'))
+        .select('m.*', provider.select)
         .whereIn('m.patient_id', [...patientIds])
         .orderBy([{ column: 'm.started_at' }, { column: 'm.id' }]);
-      if (!includeEnded) query.whereNull('m.ended_at');
-      const rows = await readOnlyRows(em, CareTeamMember, query, { __provider: { entity: Provider, onJoined: primeProvider } });
+      if (!includeEnded) whereMembershipActive(query, 'm');
+      const rows = await readOnlyRows(em, CareTeamMember, query, provider.joined);
       return groupInKeyOrder(patientIds, rows, (m) => m.patient.id);
     });
   return { activeCareTeamByPatient: load(false), fullCareTeamByPatient: load(true) };
+}) satisfies LoaderFactory;
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof careTeamLoaders> {}
 }
 
 export const careTeam = {
@@ -38,6 +47,14 @@ export const careTeam = {
     return loader.load(patientId);
   },
 
+  /** One membership, for `node(id:)`: part of the administrative record (members and ADMIN). */
+  async get(ctx: Context, id: string): Promise<CareTeamMember | null> {
+    const member = await ctx.em.findOne(CareTeamMember, expectId('CareTeamMember', id, 'id'));
+    if (!member) return null;
+    await access.assertCanSeePatientRecord(ctx, member.patient.id);
+    return member;
+  },
+
   /** ADMIN puts a provider of the patient's organization on the team. */
   async add(ctx: Context, input: { patientId: string; providerId: string; role: string }): Promise<CareTeamMember> {
     access.assertAdmin(ctx);
@@ -45,10 +62,7 @@ export const careTeam = {
     const providerId = expectId('Provider', input.providerId, 'providerId');
     return writePatient(ctx, patientId, async (write) => {
       const { em } = write;
-      const [patient, provider] = await Promise.all([
-        em.findOne(Patient, patientId),
-        em.findOne(Provider, providerId),
-      ]);
+      const [patient, provider] = await Promise.all([em.findOne(Patient, patientId), em.findOne(Provider, providerId)]);
       if (!patient) throw notFound('Patient', patientId);
       if (!provider) throw notFound('Provider', providerId);
       if (provider.organization.id !== patient.organization.id) {
@@ -59,7 +73,7 @@ export const careTeam = {
       }
       const member = em.create(CareTeamMember, { patient: patientId, provider, role: input.role.trim() });
       write.event({
-        type: EventType.CARE_TEAM_MEMBER_ADDED,
+        type: CareTeamEvent.CARE_TEAM_MEMBER_ADDED,
         summary: `${provider.name} joined the care team as ${member.role}`,
         changes: { providerId, role: member.role },
       });
@@ -70,47 +84,34 @@ export const careTeam = {
   /**
    * ADMIN ends a membership; history stays. A provider who still owns an open
    * care plan must hand it over first (a plan always has an active owner).
-   * Their open tasks return to REQUESTED without an assignee, each with a
-   * TASK_UNASSIGNED event, so the team sees what needs a new owner.
+   * Their open tasks return to REQUESTED without an assignee — the tasks
+   * module does that, inside this same write — so the team sees what needs a
+   * new owner.
    */
   async end(ctx: Context, input: { membershipId: string }): Promise<CareTeamMember> {
     access.assertAdmin(ctx);
     const id = expectId('CareTeamMember', input.membershipId, 'membershipId');
     const found = await ctx.em.findOne(CareTeamMember, id);
-    if (!found) throw notFound('Care team membership', id);
+    if (!found) throw access.refuse(ctx, null, notFound('Care team membership', id));
     return writePatient(ctx, found.patient.id, async (write) => {
       const { em } = write;
       const member = await em.findOneOrFail(CareTeamMember, id, { populate: ['provider'], refresh: true });
       if (member.endedAt) throw badInput('membershipId', 'This membership has already ended');
       const providerId = member.provider.id;
-      const owned = await em.count(CarePlan, {
-        patient: member.patient.id,
-        owner: providerId,
-        status: { $in: [CarePlanStatus.DRAFT, CarePlanStatus.ACTIVE, CarePlanStatus.ON_HOLD] },
-      });
-      if (owned) {
+      if (await carePlans.countOpenOwnedBy(write, providerId)) {
         throw badInput('membershipId', 'This provider owns an open care plan; transfer its ownership first');
       }
       member.endedAt = new Date();
+      const name = member.provider.getEntity().name;
       write.event({
-        type: EventType.CARE_TEAM_MEMBER_ENDED,
-        summary: `${member.provider.getEntity().name} left the care team (${member.role})`,
+        type: CareTeamEvent.CARE_TEAM_MEMBER_ENDED,
+        summary: `${name} left the care team (${member.role})`,
         changes: { providerId },
       });
-      const openTasks = await em.find(Task, { patient: member.patient.id, assignee: providerId, status: { $in: OPEN_TASK_STATUSES } });
-      for (const task of openTasks) {
-        const from = task.status;
-        task.assignee = null;
-        task.status = TaskStatus.REQUESTED;
-        task.statusReason = 'Assignee left the care team';
-        write.event({
-          type: EventType.TASK_UNASSIGNED,
-          summary: `Task "${task.title}" needs a new assignee (${member.provider.getEntity().name} left the team)`,
-          taskId: task.id,
-          carePlanId: task.carePlan.id,
-          changes: { assigneeId: { from: providerId, to: null }, status: { from, to: TaskStatus.REQUESTED } },
-        });
-      }
+      await tasks.unassignAllOf(await write.context(), write.patientId, providerId, {
+        statusReason: 'Assignee left the care team',
+        summary: `${name} left the team`,
+      });
       return member;
     });
   },

@@ -1,14 +1,18 @@
-import { NonBlank } from '../../graphql/validation';
+import { NonBlank } from '../../core/validation';
 import { Field, ID, InputType } from 'type-graphql';
 
-@InputType()
+@InputType({ description: "Who joins which patient's care team, and in what role." })
 export class AddCareTeamMemberInput {
-  @Field(() => ID) patientId!: string;
-  @Field(() => ID) providerId!: string;
-  @Field({ description: 'e.g. "primary physician", "home nurse".' }) @NonBlank(100) role!: string;
+  @Field(() => ID, { description: 'The patient whose team the provider joins.' }) patientId!: string;
+  @Field(() => ID, {
+    description:
+      "The provider who joins; must belong to the patient's organization and not be an active member already (BAD_USER_INPUT on `providerId`).",
+  })
+  providerId!: string;
+  @Field({ description: 'The role on this team, 1–100 characters, e.g. "primary physician", "home nurse".' }) @NonBlank(100) role!: string;
 }
 
-@InputType()
+@InputType({ description: 'The membership to end.' })
 export class EndCareTeamMembershipInput {
-  @Field(() => ID) membershipId!: string;
+  @Field(() => ID, { description: "The CareTeamMember id (not the provider's id); an ended one is BAD_USER_INPUT." }) membershipId!: string;
 }

@@ -1,33 +1,48 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../db/batch';
-import { EventType } from '../../events/event.entity';
-import { writePatient } from '../../events/recorder';
-import type { Context } from '../../graphql/context';
-import { assertVersion, badInput, invalidTransition, notFound } from '../../graphql/errors';
-import { expectId } from '../../graphql/ids';
-import { carePlans, planForChange } from '../care-plans/care-plans.service';
+import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
+import { applyChanges, describeChanges } from '../../core/changes';
+import type { Context } from '../../core/context';
+import { assertVersion, badInput, notFound } from '../../core/errors';
+import { expectId } from '../../core/ids';
+import { defineLifecycle } from '../../core/lifecycle';
+import { writePatient } from '../../core/patient-write';
+import { defineEventTypes } from '../../events/event-types';
+import { carePlans } from '../care-plans';
 import { Goal, GoalStatus } from './goal.entity';
 import type { AddGoalInput, UpdateGoalInput } from './goal.types';
 
 /** A goal is proposed, pursued, then achieved or dropped; an achieved goal may be re-opened (relapse). */
-const GOAL_TRANSITIONS: Record<GoalStatus, GoalStatus[]> = {
+export const goalLifecycle = defineLifecycle<GoalStatus>('Goal', {
   PROPOSED: [GoalStatus.ACTIVE, GoalStatus.CANCELLED],
   ACTIVE: [GoalStatus.ACHIEVED, GoalStatus.CANCELLED],
   ACHIEVED: [GoalStatus.ACTIVE],
   CANCELLED: [],
-};
+});
+
+export const GoalEvent = defineEventTypes({
+  GOAL_ADDED: 'A goal was added to a care plan.',
+  GOAL_UPDATED: "A goal's description, target, due date or status changed.",
+});
 
 export function goalLoaders(em: EntityManager) {
   return {
     goalById: byIdLoader(em, Goal),
     goalsByPlan: new DataLoader<string, Goal[]>(async (planIds) => {
-      const query = em.getKnex()('goal').select('*').whereIn('care_plan_id', [...planIds]).orderBy('id');
+      const query = em
+        .getKnex()('goal')
+        .select('*')
+        .whereIn('care_plan_id', [...planIds])
+        .orderBy('id');
       const rows = await readOnlyRows(em, Goal, query);
       return groupInKeyOrder(planIds, rows, (goal) => goal.carePlan.id);
     }),
   };
+}
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof goalLoaders> {}
 }
 
 /** A due date within reach of a care plan: not before 2000, not past 2100. */
@@ -40,7 +55,7 @@ function toDueDate(value: Date, field: string): string {
 export const goals = {
   async get(ctx: Context, id: string): Promise<Goal> {
     const goal = await ctx.loaders.goalById.load(expectId('Goal', id, 'id'));
-    if (!goal || !(await access.isMember(ctx, goal.patient.id))) throw notFound('Goal', id);
+    if (!goal || !(await access.isMember(ctx, goal.patient.id))) throw access.refuse(ctx, goal?.patient.id ?? null, notFound('Goal', id));
     ctx.audit.read(goal.patient.id);
     return goal;
   },
@@ -57,7 +72,7 @@ export const goals = {
     // The plan read above is cached for this request; the write moves its version, so forget it.
     ctx.loaders.carePlanById.clear(plan.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
-      const current = await planForChange(write, plan.id);
+      const current = await carePlans.forChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
       const goal = write.em.create(Goal, {
         carePlan: current,
@@ -68,10 +83,9 @@ export const goals = {
       });
       current.updatedAt = new Date(); // goals are part of the plan: its version moves too
       write.event({
-        type: EventType.GOAL_ADDED,
+        type: GoalEvent.GOAL_ADDED,
         summary: `Goal added to "${current.title}": ${goal.description}`,
-        carePlanId: current.id,
-        goalId: goal.id,
+        subjects: [current.id, goal.id],
       });
       return goal;
     });
@@ -83,34 +97,23 @@ export const goals = {
     const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : input.dueDate;
     ctx.loaders.carePlanById.clear(found.carePlan.id); // the write moves the plan's version
     return writePatient(ctx, found.patient.id, async (write) => {
-      const plan = await planForChange(write, found.carePlan.id);
+      const plan = await carePlans.forChange(write, found.carePlan.id);
       access.assertPlanOwner(ctx, plan.owner.id);
       const goal = await write.em.findOneOrFail(Goal, found.id, { refresh: true });
       assertVersion(goal, input.expectedVersion, 'Goal');
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      const set = <K extends 'description' | 'target' | 'dueDate' | 'status'>(key: K, value: Goal[K]) => {
-        if (goal[key] !== value) {
-          changes[key] = { from: goal[key], to: value };
-          goal[key] = value;
-        }
-      };
-      if (input.description != null) set('description', input.description.trim());
-      if (input.target !== undefined) set('target', input.target?.trim() || null);
-      if (dueDate !== undefined) set('dueDate', dueDate);
-      if (input.status != null && input.status !== goal.status) {
-        if (!GOAL_TRANSITIONS[goal.status].includes(input.status)) {
-          throw invalidTransition('Goal', goal.status, input.status);
-        }
-        set('status', input.status);
-      }
+      if (input.status != null && input.status !== goal.status) goalLifecycle.assertMove(goal.status, input.status);
+      const changes = applyChanges(goal, {
+        description: input.description?.trim() ?? undefined,
+        target: input.target === undefined ? undefined : input.target?.trim() || null,
+        dueDate,
+        status: input.status ?? undefined,
+      });
       if (!Object.keys(changes).length) return goal;
       plan.updatedAt = new Date(); // goals are part of the plan: its version moves too
       write.event({
-        type: EventType.GOAL_UPDATED,
-        summary: `Goal "${goal.description}" updated: ${Object.keys(changes).join(', ')}`
-          + (changes.status ? ` (${changes.status.from} → ${changes.status.to})` : ''),
-        carePlanId: plan.id,
-        goalId: goal.id,
+        type: GoalEvent.GOAL_UPDATED,
+        summary: `Goal "${goal.description}" updated: ${describeChanges(changes)}`,
+        subjects: [plan.id, goal.id],
         changes,
       });
       return goal;

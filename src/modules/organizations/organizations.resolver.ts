@@ -1,25 +1,18 @@
-import { NonBlank } from '../../graphql/validation';
-import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import { PageArgs } from '../../graphql/pagination';
-import { ProviderConnection } from '../providers/provider.types';
+import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../../core/context';
+import { NonBlank } from '../../core/validation';
 import { Organization } from './organization.entity';
 import { organizations } from './organizations.service';
 
-@InputType()
+@InputType({ description: 'A new clinic or practice.' })
 export class CreateOrganizationInput {
-  @Field() @NonBlank(200) name!: string;
+  @Field({ description: 'Display name, 1–200 characters.' }) @NonBlank(200) name!: string;
 }
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Mutation(() => Organization, { description: 'ADMIN: registers a clinic or practice.' })
-  createOrganization(@Arg('input') input: CreateOrganizationInput, @Ctx() ctx: Context) {
+  @Mutation(() => Organization, { description: 'ADMIN: registers a clinic or practice (FORBIDDEN for others).' })
+  createOrganization(@Arg('input', { description: "The organization's name." }) input: CreateOrganizationInput, @Ctx() ctx: Context) {
     return organizations.create(ctx, input);
-  }
-
-  @FieldResolver(() => ProviderConnection)
-  providers(@Root() org: Organization, @Args() args: PageArgs, @Ctx() ctx: Context) {
-    return organizations.providers(ctx, org.id, args);
   }
 }

@@ -9,21 +9,29 @@ export enum AllergyCriticality {
 registerEnumType(AllergyCriticality, {
   name: 'AllergyCriticality',
   description: 'Potential for a serious reaction (FHIR AllergyIntolerance.criticality).',
+  valuesConfig: {
+    LOW: { description: 'Unlikely to cause a life-threatening or organ-damaging reaction.' },
+    HIGH: { description: 'May cause a life-threatening or organ-damaging reaction: show it prominently.' },
+    UNABLE_TO_ASSESS: { description: 'The risk could not be assessed; treat with caution.' },
+  },
 });
 
 @Embeddable()
 @ObjectType({ simpleResolvers: true, description: 'A known allergy or intolerance.' })
 export class Allergy {
   @Property({ type: 'text' })
-  @Field({ description: 'What the patient reacts to, e.g. "penicillin".' })
+  @Field({ description: 'What the patient reacts to, free text as recorded, e.g. "penicillin".' })
   substance!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'e.g. "hives", "anaphylaxis".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The reaction observed, free text, e.g. "hives", "anaphylaxis"; null when not recorded.',
+  })
   reaction: string | null = null;
 
   @Enum({ items: () => AllergyCriticality })
-  @Field(() => AllergyCriticality)
+  @Field(() => AllergyCriticality, { description: 'How dangerous a reaction could be.' })
   criticality!: AllergyCriticality;
 }
 
@@ -31,23 +39,23 @@ export class Allergy {
 @ObjectType({ simpleResolvers: true, description: 'A family member or caregiver the care team may contact.' })
 export class SupportContact {
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: 'Full name of the contact person.' })
   name!: string;
 
   @Property({ type: 'text' })
-  @Field({ description: 'e.g. "daughter", "neighbour", "paid caregiver".' })
+  @Field({ description: 'How the contact relates to the patient, free text, e.g. "daughter", "neighbour", "paid caregiver".' })
   relationship!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone number as entered (not normalised); null when unknown.' })
   phone: string | null = null;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Email address as entered; null when unknown.' })
   email: string | null = null;
 
   @Property({ type: 'boolean' })
-  @Field({ description: 'Takes part in day-to-day care.' })
+  @Field({ description: 'True when the contact takes part in day-to-day care (not only someone to inform).' })
   isCaregiver: boolean = false;
 }
 
@@ -55,15 +63,18 @@ export class SupportContact {
 @ObjectType({ simpleResolvers: true, description: 'A diagnosed condition.' })
 export class Condition {
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: 'The condition as a clinician would write it, e.g. "Heart failure".' })
   name!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'A code such as ICD-10 "I50.9", when known.' })
+  @Field(() => String, { nullable: true, description: 'A code such as ICD-10 "I50.9", when known; the system is not recorded.' })
   code: string | null = null;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'Year or date of onset as recorded.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Onset as recorded, free text (a year "2019" or a date "2019-03-02"); null when unknown.',
+  })
   since: string | null = null;
 }
 
@@ -71,14 +82,14 @@ export class Condition {
 @ObjectType({ simpleResolvers: true, description: 'A medication the patient currently takes.' })
 export class Medication {
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: 'Drug name, generic or brand, as recorded, e.g. "Furosemide".' })
   name!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'e.g. "40 mg".' })
+  @Field(() => String, { nullable: true, description: 'Dose with its unit, free text, e.g. "40 mg"; null when not recorded.' })
   dose: string | null = null;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'e.g. "once daily".' })
+  @Field(() => String, { nullable: true, description: 'How often it is taken, free text, e.g. "once daily"; null when not recorded.' })
   frequency: string | null = null;
 }

@@ -1,11 +1,14 @@
 import { Embedded, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
-import { ClinicalField } from '../../auth/clinical-field';
+import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
-import { newId } from '../../db/ids';
-import { Node } from '../../graphql/node';
-import { Organization } from '../organizations/organization.entity';
+import { CLINICAL } from '../../auth/clinical';
+import { defineIdType } from '../../core/ids';
+import { Node } from '../../core/node';
+import { VersionedRecord } from '../../core/versioned-record';
+import { Organization } from '../organizations';
 import { Allergy, Condition, Medication, SupportContact } from './patient.embeddables';
+
+export const PatientId = defineIdType('Patient', 'pat');
 
 @Entity({ tableName: 'patient' })
 @Unique({ name: 'patient_organization_mrn_unique', properties: ['organization', 'mrn'] })
@@ -14,67 +17,100 @@ import { Allergy, Condition, Medication, SupportContact } from './patient.embedd
   description: 'A person receiving care. Visible only to active members of their care team.',
 })
 @Directive('@key(fields: "id")')
-export class Patient implements Node {
+export class Patient extends VersionedRecord implements Node {
   [OptionalProps]?:
-    | 'createdAt' | 'updatedAt' | 'preferredLanguage' | 'history' | 'preferences' | 'personalGoals'
-    | 'supportNetwork' | 'allergies' | 'conditions' | 'medications' | 'lastEventSequence' | 'version';
+    | 'createdAt'
+    | 'updatedAt'
+    | 'preferredLanguage'
+    | 'history'
+    | 'preferences'
+    | 'personalGoals'
+    | 'supportNetwork'
+    | 'allergies'
+    | 'conditions'
+    | 'medications'
+    | 'lastEventSequence'
+    | 'version';
 
   @PrimaryKey({ type: 'text' })
-  @Field(() => ID)
-  id: string = newId('Patient');
+  @Field(() => ID, { description: 'Opaque id (starts with "pat_"); use it with patient(id:) and node(id:).' })
+  id: string = PatientId.create();
 
   @ManyToOne(() => Organization, { ref: true })
   organization!: Ref<Organization>;
 
   @Property({ type: 'text' })
-  @Field({ description: 'Medical record number, unique within the organization.' })
+  @Field({ description: 'Medical record number as the organization issues it, unique within the organization.' })
   mrn!: string;
 
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: 'Full name as registered; lists of patients are sorted by it.' })
   name!: string;
 
   @Property({ type: 'date' })
-  @Field(() => DateResolver)
+  @Field(() => DateResolver, { description: 'Date of birth, YYYY-MM-DD.' })
   birthDate!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'BCP 47 tag, e.g. "en", "es-MX".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Language to speak or write to the patient in, a BCP 47 tag such as "en" or "es-MX"; null when not stated.',
+  })
   preferredLanguage: string | null = null;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'Relevant medical and social history, as narrative.' })
-  @UseMiddleware(ClinicalField)
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Relevant medical and social history, as narrative text; null when none recorded. Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   history: string | null = null;
 
   @Property({ type: 'text[]' })
-  @Field(() => [String], { description: 'The patient\'s own stated preferences, e.g. "prefers therapy over medication".' })
-  @UseMiddleware(ClinicalField)
+  @Field(() => [String], {
+    description:
+      'The patient\'s own stated preferences, e.g. "prefers therapy over medication". Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   preferences: string[] = [];
 
   @Property({ type: 'text[]' })
-  @Field(() => [String], { description: 'Goals in the patient\'s own words, e.g. "walk to the market again".' })
-  @UseMiddleware(ClinicalField)
+  @Field(() => [String], {
+    description:
+      'Goals in the patient\'s own words, e.g. "walk to the market again" (care-plan goals are CarePlan.goals). Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   personalGoals: string[] = [];
 
   @Embedded(() => SupportContact, { array: true })
-  @Field(() => [SupportContact])
-  @UseMiddleware(ClinicalField)
+  @Field(() => [SupportContact], {
+    description:
+      'Family members and caregivers the team may contact. Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   supportNetwork: SupportContact[] = [];
 
   @Embedded(() => Allergy, { array: true })
-  @Field(() => [Allergy])
-  @UseMiddleware(ClinicalField)
+  @Field(() => [Allergy], {
+    description:
+      'Known allergies and intolerances; empty when none are recorded (not proof of no allergy). Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   allergies: Allergy[] = [];
 
   @Embedded(() => Condition, { array: true })
-  @Field(() => [Condition])
-  @UseMiddleware(ClinicalField)
+  @Field(() => [Condition], {
+    description: 'Diagnosed conditions. Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   conditions: Condition[] = [];
 
   @Embedded(() => Medication, { array: true })
-  @Field(() => [Medication])
-  @UseMiddleware(ClinicalField)
+  @Field(() => [Medication], {
+    description: 'Medications the patient currently takes. Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
   medications: Medication[] = [];
 
   /**
@@ -84,17 +120,4 @@ export class Patient implements Node {
    */
   @Property({ type: 'integer', default: 0, hidden: true })
   lastEventSequence: number = 0;
-
-  /** Incremented on every change of the record; `updatePatient` carries `expectedVersion`. */
-  @Property({ type: 'integer', version: true })
-  @Field(() => Int)
-  version: number = 1;
-
-  @Property({ type: 'timestamptz' })
-  @Field()
-  createdAt: Date = new Date();
-
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field()
-  updatedAt: Date = new Date();
 }

@@ -1,83 +1,116 @@
+import { NonBlank } from '../../core/validation';
 import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
-import { NonBlank } from '../../graphql/validation';
+
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
-import { Connection, PageArgs } from '../../graphql/pagination';
+import { Connection, PageArgs } from '../../core/pagination';
 import { AllergyCriticality } from './patient.embeddables';
 import { Patient } from './patient.entity';
 
-@InputType()
+@InputType({ description: 'A known allergy or intolerance, as recorded on the patient.' })
 export class AllergyInput {
-  @Field() @NonBlank(200) substance!: string;
-  @Field(() => String, { nullable: true }) @MaxLength(500) reaction?: string | null;
-  @Field(() => AllergyCriticality) criticality!: AllergyCriticality;
+  @Field({ description: 'What the patient reacts to, 1–200 characters, e.g. "penicillin".' }) @NonBlank(200) substance!: string;
+  @Field(() => String, { nullable: true, description: 'The reaction observed, up to 500 characters, e.g. "hives".' })
+  @MaxLength(500)
+  reaction?: string | null;
+  @Field(() => AllergyCriticality, { description: 'How dangerous a reaction could be.' }) criticality!: AllergyCriticality;
 }
 
-@InputType()
+@InputType({ description: 'A family member or caregiver the care team may contact.' })
 export class SupportContactInput {
-  @Field() @NonBlank(200) name!: string;
-  @Field() @NonBlank(100) relationship!: string;
-  @Field(() => String, { nullable: true }) @MaxLength(50) phone?: string | null;
-  @Field(() => String, { nullable: true }) @MaxLength(320) email?: string | null;
-  @Field({ defaultValue: false }) isCaregiver!: boolean;
+  @Field({ description: 'Full name, 1–200 characters.' }) @NonBlank(200) name!: string;
+  @Field({ description: 'How they relate to the patient, 1–100 characters, e.g. "daughter".' }) @NonBlank(100) relationship!: string;
+  @Field(() => String, { nullable: true, description: 'Phone number as it should be dialled, up to 50 characters.' })
+  @MaxLength(50)
+  phone?: string | null;
+  @Field(() => String, { nullable: true, description: 'Email address, up to 320 characters.' }) @MaxLength(320) email?: string | null;
+  @Field({ defaultValue: false, description: 'True when they take part in day-to-day care.' }) isCaregiver!: boolean;
 }
 
-@InputType()
+@InputType({ description: 'A diagnosed condition.' })
 export class ConditionInput {
-  @Field() @NonBlank(300) name!: string;
-  @Field(() => String, { nullable: true }) @MaxLength(20) code?: string | null;
-  @Field(() => String, { nullable: true }) @MaxLength(30) since?: string | null;
+  @Field({ description: 'The condition, 1–300 characters, e.g. "Heart failure".' }) @NonBlank(300) name!: string;
+  @Field(() => String, { nullable: true, description: 'A code such as ICD-10 "I50.9", up to 20 characters.' }) @MaxLength(20) code?:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'Onset as known, up to 30 characters: a year "2019" or a date "2019-03-02".' })
+  @MaxLength(30)
+  since?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A medication the patient currently takes.' })
 export class MedicationInput {
-  @Field() @NonBlank(300) name!: string;
-  @Field(() => String, { nullable: true }) @MaxLength(100) dose?: string | null;
-  @Field(() => String, { nullable: true }) @MaxLength(100) frequency?: string | null;
+  @Field({ description: 'Drug name, 1–300 characters.' }) @NonBlank(300) name!: string;
+  @Field(() => String, { nullable: true, description: 'Dose with its unit, up to 100 characters, e.g. "40 mg".' }) @MaxLength(100) dose?:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'How often, up to 100 characters, e.g. "once daily".' }) @MaxLength(100) frequency?:
+    string | null;
 }
 
 /** Fields of the clinical record shared by create and update. Without @InputType() type-graphql does not pass them on to the subclasses (the base itself is never used, so never printed). */
 @InputType()
 abstract class PatientRecordFields {
-  @Field(() => String, { nullable: true }) @MaxLength(35) preferredLanguage?: string | null;
-  @Field(() => String, { nullable: true }) @MaxLength(20000) history?: string | null;
+  @Field(() => String, { nullable: true, description: 'BCP 47 language tag, up to 35 characters, e.g. "es-MX"; blank clears it.' })
+  @MaxLength(35)
+  preferredLanguage?: string | null;
 
-  @Field(() => [String], { nullable: true }) @ArrayMaxSize(50) @MaxLength(1000, { each: true })
+  @Field(() => String, { nullable: true, description: 'Medical and social history as narrative, up to 20,000 characters; null clears it.' })
+  @MaxLength(20000)
+  history?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "The patient's stated preferences, up to 50 of up to 1,000 characters; blank entries are dropped.",
+  })
+  @ArrayMaxSize(50)
+  @MaxLength(1000, { each: true })
   preferences?: string[] | null;
 
-  @Field(() => [String], { nullable: true }) @ArrayMaxSize(50) @MaxLength(1000, { each: true })
+  @Field(() => [String], {
+    nullable: true,
+    description: "Goals in the patient's own words, up to 50 of up to 1,000 characters; blank entries are dropped.",
+  })
+  @ArrayMaxSize(50)
+  @MaxLength(1000, { each: true })
   personalGoals?: string[] | null;
 
-  @Field(() => [SupportContactInput], { nullable: true }) @ArrayMaxSize(50)
+  @Field(() => [SupportContactInput], { nullable: true, description: 'Family and caregivers to contact, up to 50.' })
+  @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   supportNetwork?: SupportContactInput[] | null;
 
-  @Field(() => [AllergyInput], { nullable: true }) @ArrayMaxSize(200)
+  @Field(() => [AllergyInput], { nullable: true, description: 'Known allergies and intolerances, up to 200.' })
+  @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   allergies?: AllergyInput[] | null;
 
-  @Field(() => [ConditionInput], { nullable: true }) @ArrayMaxSize(200)
+  @Field(() => [ConditionInput], { nullable: true, description: 'Diagnosed conditions, up to 200.' })
+  @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   conditions?: ConditionInput[] | null;
 
-  @Field(() => [MedicationInput], { nullable: true }) @ArrayMaxSize(200)
+  @Field(() => [MedicationInput], { nullable: true, description: 'Current medications, up to 200.' })
+  @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   medications?: MedicationInput[] | null;
 }
 
-@InputType()
+@InputType({ description: 'A new patient: identity and, optionally, the clinical record. Violations are BAD_USER_INPUT with the field.' })
 export class CreatePatientInput extends PatientRecordFields {
-  @Field(() => ID) organizationId!: string;
-  @Field() @NonBlank(64) mrn!: string;
-  @Field() @NonBlank(200) name!: string;
-  @Field(() => DateResolver) birthDate!: Date;
+  @Field(() => ID, { description: 'The organization that registers the patient (an Organization id).' }) organizationId!: string;
+  @Field({ description: 'Medical record number, 1–64 characters, unique within the organization (BAD_USER_INPUT on `mrn` if taken).' })
+  @NonBlank(64)
+  mrn!: string;
+  @Field({ description: 'Full name, 1–200 characters.' }) @NonBlank(200) name!: string;
+  @Field(() => DateResolver, { description: 'Date of birth, YYYY-MM-DD, between 1900-01-01 and today.' }) birthDate!: Date;
 }
 
 @InputType({ description: 'Lists given here replace the stored list; fields left out stay as they are.' })
 export class UpdatePatientInput extends PatientRecordFields {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) expectedVersion!: number;
-  @Field(() => String, { nullable: true }) @NonBlank(200) name?: string | null;
+  @Field(() => ID, { description: 'The patient to update.' }) id!: string;
+  @Field(() => Int, { description: 'The `version` the change is based on; a stale one is CONFLICT and changes nothing.' })
+  expectedVersion!: number;
+  @Field(() => String, { nullable: true, description: 'New full name, 1–200 characters; left out keeps the name.' }) @NonBlank(200) name?:
+    string | null;
 }
 
 @ArgsType()

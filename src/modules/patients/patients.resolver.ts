@@ -1,58 +1,79 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import { CarePlan } from '../care-plans/care-plan.entity';
-import { carePlans } from '../care-plans/care-plans.service';
-import { CareTeamMember } from '../care-team/care-team-member.entity';
-import { careTeam } from '../care-team/care-team.service';
-import { Organization } from '../organizations/organization.entity';
-import { organizations } from '../organizations/organizations.service';
+import type { Context } from '../../core/context';
+import { PageArgs } from '../../core/pagination';
+import { Event } from '../../events/event.entity';
+import { Organization, organizations } from '../organizations';
+import { Provider } from '../providers';
 import { Patient } from './patient.entity';
 import { CreatePatientInput, PatientConnection, PatientsArgs, UpdatePatientInput } from './patient.types';
 import { patients } from './patients.service';
 
 @Resolver(() => Patient)
 export class PatientResolver {
-  @Query(() => Patient, { nullable: true, description: 'A patient on whose care team the caller is active.' })
-  patient(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Patient, {
+    nullable: true,
+    description:
+      "A patient on whose care team the caller is active (ADMIN: any patient's administrative record). NOT_FOUND for anyone else, as if the patient did not exist.",
+  })
+  patient(
+    @Arg('id', () => ID, { description: 'A Patient id ("pat_…"); another type\'s id is BAD_USER_INPUT.' }) id: string,
+    @Ctx() ctx: Context,
+  ) {
     return patients.get(ctx, id);
   }
 
-  @Query(() => PatientConnection, { description: 'The caller\'s patients, by name.' })
+  @Query(() => PatientConnection, {
+    description: "The caller's patients (those on whose care team they are active; ADMIN: every patient), sorted by name.",
+  })
   patients(@Args() args: PatientsArgs, @Ctx() ctx: Context) {
     return patients.list(ctx, args);
   }
 
-  @Mutation(() => Patient, { description: 'ADMIN: registers a patient.' })
-  createPatient(@Arg('input') input: CreatePatientInput, @Ctx() ctx: Context) {
+  @Mutation(() => Patient, {
+    description:
+      'ADMIN: registers a patient (FORBIDDEN for others). Records PATIENT_CREATED. Nobody is on the care team yet: add members with addCareTeamMember.',
+  })
+  createPatient(
+    @Arg('input', { description: "The patient's identity and, optionally, clinical record." }) input: CreatePatientInput,
+    @Ctx() ctx: Context,
+  ) {
     return patients.create(ctx, input);
   }
 
-  @Mutation(() => Patient, { description: 'A team member updates the record (allergies, medications, preferences …).' })
-  updatePatient(@Arg('input') input: UpdatePatientInput, @Ctx() ctx: Context) {
+  @Mutation(() => Patient, {
+    description:
+      'A team member updates the record (allergies, medications, preferences …); records PATIENT_UPDATED with what changed. ' +
+      'NOT_FOUND to non-members, FORBIDDEN to an ADMIN who is not on the team, CONFLICT on a stale expectedVersion.',
+  })
+  updatePatient(
+    @Arg('input', { description: 'The patient, the version the change is based on, and the fields to change.' }) input: UpdatePatientInput,
+    @Ctx() ctx: Context,
+  ) {
     return patients.update(ctx, input);
   }
 
-  @FieldResolver(() => Organization)
+  @FieldResolver(() => Organization, { description: 'The organization that registered the patient.' })
   organization(@Root() patient: Patient, @Ctx() ctx: Context) {
     return organizations.get(ctx, patient.organization.id);
   }
+}
 
-  @FieldResolver(() => [CareTeamMember], { description: 'Active members, or the whole history with includeEnded.' })
-  careTeam(
-    @Root() patient: Patient,
-    @Arg('includeEnded', { defaultValue: false }) includeEnded: boolean,
-    @Ctx() ctx: Context,
-  ) {
-    return careTeam.ofPatient(ctx, patient.id, includeEnded);
+/** `Provider.patients`: a provider's panel, as far as the caller may see it. */
+@Resolver(() => Provider)
+export class ProviderPatientsResolver {
+  @FieldResolver(() => PatientConnection, {
+    description: 'Patients on whose care team this provider is active — only those the caller may see too.',
+  })
+  patients(@Root() provider: Provider, @Args() args: PageArgs, @Ctx() ctx: Context) {
+    return patients.list(ctx, args, provider.id);
   }
+}
 
-  @FieldResolver(() => [CarePlan], { description: 'Every plan, newest first.' })
-  carePlans(@Root() patient: Patient, @Ctx() ctx: Context) {
-    return carePlans.ofPatient(ctx, patient.id);
-  }
-
-  @FieldResolver(() => CarePlan, { nullable: true, description: 'The ACTIVE plan (the newest, if several categories are active).' })
-  activeCarePlan(@Root() patient: Patient, @Ctx() ctx: Context) {
-    return carePlans.activeOfPatient(ctx, patient.id);
+/** `Event.patient`: whose care the event changed. */
+@Resolver(() => Event)
+export class EventPatientResolver {
+  @FieldResolver(() => Patient, { description: 'The patient whose care changed.' })
+  patient(@Root() event: Event, @Ctx() ctx: Context) {
+    return patients.get(ctx, event.patient.id);
   }
 }

@@ -1,31 +1,31 @@
-import DataLoader from 'dataloader';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
-import { byIdLoader, readOnlyEntity } from '../../db/batch';
-import { EventType } from '../../events/event.entity';
-import { writeNewPatient, writePatient } from '../../events/recorder';
-import type { Context } from '../../graphql/context';
-import { assertVersion, badInput, notFound } from '../../graphql/errors';
-import { expectId } from '../../graphql/ids';
-import { toConnection, toPage, type PageArgs } from '../../graphql/pagination';
+import { whereActiveMember } from '../../auth/membership';
+import { byIdLoader, readOnlyEntity } from '../../core/batch';
+import { changedValues, diffChanges } from '../../core/changes';
+import type { Context } from '../../core/context';
+import { assertVersion, badInput, notFound } from '../../core/errors';
+import { expectId } from '../../core/ids';
+import { toConnection, toPage } from '../../core/pagination';
+import { writeNewPatient, writePatient } from '../../core/patient-write';
+import { defineEventTypes } from '../../events/event-types';
+import { organizations } from '../organizations';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
 
-export function patientLoaders(em: EntityManager, viewerProviderId: string | null) {
-  return {
-    patientById: byIdLoader(em, Patient),
-    /** patientId → is the viewer an active member of its care team. The heart of every access check. */
-    viewerIsMember: new DataLoader<string, boolean>(async (patientIds) => {
-      if (!viewerProviderId) return patientIds.map(() => false);
-      const rows = await em.execute<{ patient_id: string }[]>(
-        em.getKnex()('care_team_member').select('patient_id')
-          .where('provider_id', viewerProviderId).whereNull('ended_at').whereIn('patient_id', [...patientIds]),
-      );
-      const members = new Set(rows.map((r) => r.patient_id));
-      return patientIds.map((id) => members.has(id));
-    }),
-  };
+/** Events of the patient record itself. */
+export const PatientEvent = defineEventTypes({
+  PATIENT_CREATED: 'A patient was registered.',
+  PATIENT_UPDATED: 'The patient record (allergies, medications, preferences …) changed.',
+});
+
+export function patientLoaders(em: EntityManager) {
+  return { patientById: byIdLoader(em, Patient) };
+}
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof patientLoaders> {}
 }
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
@@ -46,10 +46,12 @@ function recordFields(input: CreatePatientInput | UpdatePatientInput): Partial<P
   if (input.history !== undefined) fields.history = input.history ?? null;
   if (input.preferences != null) fields.preferences = input.preferences.map((p) => p.trim()).filter(Boolean);
   if (input.personalGoals != null) fields.personalGoals = input.personalGoals.map((p) => p.trim()).filter(Boolean);
-  if (input.supportNetwork != null) fields.supportNetwork = input.supportNetwork.map((c) => ({ ...c, phone: c.phone ?? null, email: c.email ?? null }));
+  if (input.supportNetwork != null)
+    fields.supportNetwork = input.supportNetwork.map((c) => ({ ...c, phone: c.phone ?? null, email: c.email ?? null }));
   if (input.allergies != null) fields.allergies = input.allergies.map((a) => ({ ...a, reaction: a.reaction ?? null }));
   if (input.conditions != null) fields.conditions = input.conditions.map((c) => ({ ...c, code: c.code ?? null, since: c.since ?? null }));
-  if (input.medications != null) fields.medications = input.medications.map((m) => ({ ...m, dose: m.dose ?? null, frequency: m.frequency ?? null }));
+  if (input.medications != null)
+    fields.medications = input.medications.map((m) => ({ ...m, dose: m.dose ?? null, frequency: m.frequency ?? null }));
   return fields;
 }
 
@@ -57,7 +59,7 @@ export const patients = {
   /** The patient's record, for its care team (and for ADMIN, who manages it). */
   async get(ctx: Context, id: string): Promise<Patient> {
     const patient = await ctx.loaders.patientById.load(expectId('Patient', id, 'id'));
-    if (!patient) throw notFound('Patient', id);
+    if (!patient) throw access.refuse(ctx, id, notFound('Patient', id)); // a forged id: on the trail under that id
     await access.assertCanSeePatientRecord(ctx, patient.id);
     return patient;
   },
@@ -70,19 +72,18 @@ export const patients = {
     const page = toPage(args, ['string', 'string']); // [name, id]
     const knex = ctx.em.getKnex();
     const inner = knex('patient as p').select('p.*', knex.raw('count(*) over ()::int as "__total"'));
-    if (!ctx.viewer.isAdmin) {
-      inner.join('care_team_member as m', 'm.patient_id', 'p.id')
-        .where('m.provider_id', ctx.viewer.providerId ?? '').whereNull('m.ended_at');
-    }
-    if (ofProviderId) {
-      inner.join('care_team_member as o', 'o.patient_id', 'p.id').where('o.provider_id', ofProviderId).whereNull('o.ended_at');
-    }
+    if (!ctx.viewer.isAdmin) whereActiveMember(knex, inner, 'p.id', ctx.viewer.providerId ?? '');
+    if (ofProviderId) whereActiveMember(knex, inner, 'p.id', ofProviderId, 'o');
     const search = args.search?.trim();
     if (search) {
       const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       inner.where((q) => q.whereILike('p.name', pattern).orWhere('p.mrn', search));
     }
-    const query = knex.select('*').from(inner.as('x')).orderBy([{ column: 'name' }, { column: 'id' }]).limit(page.first + 1);
+    const query = knex
+      .select('*')
+      .from(inner.as('x'))
+      .orderBy([{ column: 'name' }, { column: 'id' }])
+      .limit(page.first + 1);
     if (page.after) query.whereRaw('("name", "id") > (?, ?)', page.after as string[]);
 
     const rows = await ctx.em.execute<Record<string, unknown>[]>(query);
@@ -106,8 +107,7 @@ export const patients = {
 
   async create(ctx: Context, input: CreatePatientInput): Promise<Patient> {
     access.assertAdmin(ctx);
-    const org = await ctx.loaders.organizationById.load(expectId('Organization', input.organizationId, 'organizationId'));
-    if (!org) throw notFound('Organization', input.organizationId);
+    const org = await organizations.get(ctx, expectId('Organization', input.organizationId, 'organizationId'));
     const mrn = input.mrn.trim();
     if (await ctx.em.count(Patient, { organization: org.id, mrn })) {
       throw badInput('mrn', 'A patient with this MRN already exists in the organization');
@@ -121,12 +121,13 @@ export const patients = {
     });
     try {
       return await writeNewPatient(ctx, patient, async (write) => {
-        write.event({ type: EventType.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
+        write.event({ type: PatientEvent.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
         return patient;
       });
     } catch (err) {
       // The check above cannot see a concurrent registration of the same MRN; the unique index can.
-      if (err instanceof UniqueConstraintViolationException) throw badInput('mrn', 'A patient with this MRN already exists in the organization');
+      if (err instanceof UniqueConstraintViolationException)
+        throw badInput('mrn', 'A patient with this MRN already exists in the organization');
       throw err;
     }
   },
@@ -140,15 +141,14 @@ export const patients = {
       assertVersion(patient, input.expectedVersion, 'Patient');
       const fields = recordFields(input);
       if (input.name != null) fields.name = input.name.trim();
-      const changed = Object.keys(fields).filter(
-        (key) => JSON.stringify(fields[key as keyof Patient]) !== JSON.stringify(patient[key as keyof Patient]),
-      );
-      if (!changed.length) return patient;
-      write.em.assign(patient, fields);
+      const changes = diffChanges(patient, fields);
+      if (!Object.keys(changes).length) return patient;
+      // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
+      write.em.assign(patient, changedValues<Patient>(changes));
       write.event({
-        type: EventType.PATIENT_UPDATED,
-        summary: `Patient record updated: ${changed.join(', ')}`,
-        changes: { fields: changed },
+        type: PatientEvent.PATIENT_UPDATED,
+        summary: `Patient record updated: ${Object.keys(changes).join(', ')}`,
+        changes,
       });
       return patient;
     });

@@ -1,35 +1,56 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import { PageArgs } from '../../graphql/pagination';
-import { Organization } from '../organizations/organization.entity';
-import { organizations } from '../organizations/organizations.service';
-import { PatientConnection } from '../patients/patient.types';
-import { patients } from '../patients/patients.service';
+import type { Context } from '../../core/context';
+import { PageArgs } from '../../core/pagination';
+import { Event } from '../../events/event.entity';
+import { Organization, organizations } from '../organizations';
 import { Provider } from './provider.entity';
-import { CreateProviderInput } from './provider.types';
+import { CreateProviderInput, ProviderConnection } from './provider.types';
 import { providers } from './providers.service';
 
 @Resolver(() => Provider)
 export class ProviderResolver {
-  @Query(() => Provider, { description: 'The provider the token belongs to.' })
+  @Query(() => Provider, {
+    description: 'The provider the token belongs to (its `sub`). NOT_FOUND for an operator token that is no provider.',
+  })
   me(@Ctx() ctx: Context) {
     return providers.me(ctx);
   }
 
-  @Mutation(() => Provider, { description: 'ADMIN: registers a provider in an organization.' })
-  createProvider(@Arg('input') input: CreateProviderInput, @Ctx() ctx: Context) {
+  @Mutation(() => Provider, {
+    description: 'ADMIN: registers a provider in an organization (FORBIDDEN for others). Issue their token with their id as `sub`.',
+  })
+  createProvider(
+    @Arg('input', { description: "The provider's organization, name, discipline and contact." }) input: CreateProviderInput,
+    @Ctx() ctx: Context,
+  ) {
     return providers.create(ctx, input);
   }
 
-  @FieldResolver(() => Organization)
+  @FieldResolver(() => Organization, { description: 'The organization the provider works for.' })
   organization(@Root() provider: Provider, @Ctx() ctx: Context) {
     return organizations.get(ctx, provider.organization.id);
   }
+}
 
-  @FieldResolver(() => PatientConnection, {
-    description: 'Patients on whose care team this provider is active — only those the caller may see too.',
+/** `Organization.providers`: the organization's directory. */
+@Resolver(() => Organization)
+export class OrganizationProvidersResolver {
+  @FieldResolver(() => ProviderConnection, {
+    description: "The organization's providers, oldest registration first; any signed-in caller may read the directory.",
   })
-  patients(@Root() provider: Provider, @Args() args: PageArgs, @Ctx() ctx: Context) {
-    return patients.list(ctx, args, provider.id);
+  providers(@Root() org: Organization, @Args() args: PageArgs, @Ctx() ctx: Context) {
+    return providers.ofOrganization(ctx, org.id, args);
+  }
+}
+
+/** `Event.actor`: who made the change. */
+@Resolver(() => Event)
+export class EventActorResolver {
+  @FieldResolver(() => Provider, {
+    nullable: true,
+    description: 'Who made the change; null when an operator (an ADMIN token that is no provider) made it.',
+  })
+  actor(@Root() event: Event, @Ctx() ctx: Context) {
+    return event.actor ? providers.get(ctx, event.actor.id) : null;
   }
 }

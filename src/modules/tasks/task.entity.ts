@@ -1,10 +1,14 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { newId } from '../../db/ids';
-import { Node } from '../../graphql/node';
-import { CarePlan } from '../care-plans/care-plan.entity';
-import { Patient } from '../patients/patient.entity';
-import { Provider } from '../providers/provider.entity';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { defineIdType } from '../../core/ids';
+import { Node } from '../../core/node';
+import { VersionedRecord } from '../../core/versioned-record';
+import { CarePlan } from '../care-plans';
+import { Patient } from '../patients';
+import { Provider } from '../providers';
+
+export const TaskId = defineIdType('Task', 'tsk');
+export const TaskNoteId = defineIdType('TaskNote', 'tnt');
 
 export enum TaskKind {
   MEDICATION = 'MEDICATION',
@@ -16,7 +20,20 @@ export enum TaskKind {
   EDUCATION = 'EDUCATION',
   OTHER = 'OTHER',
 }
-registerEnumType(TaskKind, { name: 'TaskKind' });
+registerEnumType(TaskKind, {
+  name: 'TaskKind',
+  description: 'What sort of work a task is, for icons, filters and routing.',
+  valuesConfig: {
+    MEDICATION: { description: 'Start, change, stop or review a medication.' },
+    FOLLOW_UP: { description: 'A follow-up contact or check with the patient.' },
+    HOME_VISIT: { description: "A visit at the patient's home." },
+    TELECONSULT: { description: 'A video or phone consultation.' },
+    THERAPY_SESSION: { description: 'A therapy session: physiotherapy, occupational, speech or psychotherapy.' },
+    ASSESSMENT: { description: 'An assessment or measurement, e.g. a fall-risk or mood assessment.' },
+    EDUCATION: { description: 'Teaching the patient or a caregiver, e.g. inhaler technique.' },
+    OTHER: { description: 'Anything else; say what in the title.' },
+  },
+});
 
 export enum TaskPriority {
   ROUTINE = 'ROUTINE',
@@ -24,7 +41,16 @@ export enum TaskPriority {
   ASAP = 'ASAP',
   STAT = 'STAT',
 }
-registerEnumType(TaskPriority, { name: 'TaskPriority', description: 'FHIR request priority, lowest to highest.' });
+registerEnumType(TaskPriority, {
+  name: 'TaskPriority',
+  description: 'FHIR request priority, lowest to highest.',
+  valuesConfig: {
+    ROUTINE: { description: 'Normal priority; the default.' },
+    URGENT: { description: 'Sooner than routine.' },
+    ASAP: { description: 'As soon as possible, before urgent work.' },
+    STAT: { description: 'Immediately: the highest priority.' },
+  },
+});
 
 export enum TaskStatus {
   REQUESTED = 'REQUESTED',
@@ -36,20 +62,36 @@ export enum TaskStatus {
   COMPLETED = 'COMPLETED',
   FAILED = 'FAILED',
 }
-registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'The FHIR Task lifecycle; see transitionTask.' });
+registerEnumType(TaskStatus, {
+  name: 'TaskStatus',
+  description:
+    'The FHIR Task lifecycle; see transitionTask. REQUESTED → ACCEPTED | REJECTED | CANCELLED; ACCEPTED → IN_PROGRESS | CANCELLED; ' +
+    'IN_PROGRESS → ON_HOLD | COMPLETED | FAILED; ON_HOLD → IN_PROGRESS | CANCELLED. Any other move is INVALID_TRANSITION.',
+  valuesConfig: {
+    REQUESTED: {
+      description: 'Waiting for the assignee to accept or reject it (every task starts here, and returns here when reassigned).',
+    },
+    ACCEPTED: { description: 'The assignee agreed to do it.' },
+    REJECTED: { description: 'The assignee declined it. Final.' },
+    CANCELLED: { description: 'No longer needed. Final.' },
+    IN_PROGRESS: { description: 'Being worked on.' },
+    ON_HOLD: { description: 'Paused; may resume (IN_PROGRESS) or be cancelled.' },
+    COMPLETED: { description: 'Done. Final.' },
+    FAILED: { description: 'Attempted but could not be done. Final.' },
+  },
+});
 
 @Entity({ tableName: 'task' })
 @Index({ name: 'task_care_plan_idx', properties: ['carePlan', 'createdAt', 'id'] })
 @Index({ name: 'task_assignee_idx', properties: ['assignee', 'status', 'createdAt', 'id'] })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A shared piece of work with an assignee and a strict lifecycle.' })
 @Directive('@key(fields: "id")')
-export class Task implements Node {
-  [OptionalProps]?:
-    | 'createdAt' | 'updatedAt' | 'status' | 'priority' | 'version' | 'description' | 'assignee' | 'dueAt' | 'statusReason';
+export class Task extends VersionedRecord implements Node {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'priority' | 'version' | 'description' | 'assignee' | 'dueAt' | 'statusReason';
 
   @PrimaryKey({ type: 'text' })
-  @Field(() => ID)
-  id: string = newId('Task');
+  @Field(() => ID, { description: 'Opaque id (starts with "tsk_").' })
+  id: string = TaskId.create();
 
   @ManyToOne(() => CarePlan, { ref: true })
   carePlan!: Ref<CarePlan>;
@@ -59,27 +101,31 @@ export class Task implements Node {
   patient!: Ref<Patient>;
 
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: 'Short title shown in worklists, e.g. "Wound check".' })
   title!: string;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Details and instructions, free text; null when none.' })
   description: string | null = null;
 
   @Enum({ items: () => TaskKind })
-  @Field(() => TaskKind)
+  @Field(() => TaskKind, { description: 'What sort of work it is.' })
   kind!: TaskKind;
 
   @Enum({ items: () => TaskPriority })
-  @Field(() => TaskPriority)
+  @Field(() => TaskPriority, { description: 'How urgent it is; ROUTINE unless the requester said otherwise.' })
   priority: TaskPriority = TaskPriority.ROUTINE;
 
   @Enum({ items: () => TaskStatus })
-  @Field(() => TaskStatus)
+  @Field(() => TaskStatus, { description: 'Where the task is in its lifecycle; moved with transitionTask.' })
   status: TaskStatus = TaskStatus.REQUESTED;
 
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'Why the task was last rejected, put on hold, failed or returned.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the task was last rejected, put on hold, failed or returned: the `note` of the last transitionTask that gave one; null otherwise.',
+  })
   statusReason: string | null = null;
 
   @ManyToOne(() => Provider, { ref: true, nullable: true })
@@ -89,20 +135,8 @@ export class Task implements Node {
   requester!: Ref<Provider>;
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it should be done (ISO 8601 with zone); null when no deadline.' })
   dueAt: Date | null = null;
-
-  @Property({ type: 'integer', version: true })
-  @Field(() => Int)
-  version: number = 1;
-
-  @Property({ type: 'timestamptz' })
-  @Field()
-  createdAt: Date = new Date();
-
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  @Field()
-  updatedAt: Date = new Date();
 }
 
 @Entity({ tableName: 'task_note' })
@@ -112,8 +146,8 @@ export class TaskNote implements Node {
   [OptionalProps]?: 'createdAt';
 
   @PrimaryKey({ type: 'text' })
-  @Field(() => ID)
-  id: string = newId('TaskNote');
+  @Field(() => ID, { description: 'Opaque id (starts with "tnt_").' })
+  id: string = TaskNoteId.create();
 
   @ManyToOne(() => Task, { ref: true })
   task!: Ref<Task>;
@@ -125,13 +159,10 @@ export class TaskNote implements Node {
   author!: Ref<Provider>;
 
   @Property({ type: 'text' })
-  @Field()
+  @Field({ description: "The note, free text as written (a status change's reason, too)." })
   text!: string;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When it was written (ISO 8601 with zone). Notes do not change.' })
   createdAt: Date = new Date();
 }
-
-/** Statuses in which a task still needs work. */
-export const OPEN_TASK_STATUSES = [TaskStatus.REQUESTED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.ON_HOLD];

@@ -1,41 +1,54 @@
+import { NonBlank } from '../../core/validation';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
-import { NonBlank } from '../../graphql/validation';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { Connection, PageArgs } from '../../graphql/pagination';
+import { Connection, PageArgs } from '../../core/pagination';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 
-@InputType()
+@InputType({ description: 'A new task on a care plan; it starts as REQUESTED.' })
 export class CreateTaskInput {
-  @Field(() => ID) carePlanId!: string;
-  @Field() @NonBlank(200) title!: string;
-  @Field(() => TaskKind) kind!: TaskKind;
-  @Field(() => TaskPriority, { nullable: true }) priority?: TaskPriority | null;
-  @Field(() => ID, { nullable: true, description: 'An active member of the care team.' }) assigneeId?: string | null;
-  @Field(() => Date, { nullable: true }) dueAt?: Date | null;
-  @Field(() => String, { nullable: true }) @MaxLength(10000) description?: string | null;
+  @Field(() => ID, { description: 'The care plan; it must not be COMPLETED or REVOKED (FORBIDDEN).' }) carePlanId!: string;
+  @Field({ description: 'Short title, 1–200 characters.' }) @NonBlank(200) title!: string;
+  @Field(() => TaskKind, { description: 'What sort of work it is.' }) kind!: TaskKind;
+  @Field(() => TaskPriority, { nullable: true, description: 'How urgent; ROUTINE when left out.' }) priority?: TaskPriority | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'An active member of the care team (BAD_USER_INPUT on `assigneeId` otherwise); left out, the task waits unassigned.',
+  })
+  assigneeId?: string | null;
+  @Field(() => Date, { nullable: true, description: 'Deadline, ISO 8601 with zone, between the years 2000 and 2100.' }) dueAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Details and instructions, up to 10,000 characters.' })
+  @MaxLength(10000)
+  description?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Who should do an open task.' })
 export class AssignTaskInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) expectedVersion!: number;
-  @Field(() => ID) assigneeId!: string;
+  @Field(() => ID, { description: 'The task to (re)assign.' }) id!: string;
+  @Field(() => Int, { description: 'The task `version` the change is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
+  @Field(() => ID, {
+    description:
+      'The new assignee: an active member of the care team other than the current assignee (BAD_USER_INPUT on `assigneeId` otherwise).',
+  })
+  assigneeId!: string;
 }
 
-@InputType()
+@InputType({ description: 'A move of a task along its lifecycle.' })
 export class TransitionTaskInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) expectedVersion!: number;
-  @Field(() => TaskStatus) to!: TaskStatus;
+  @Field(() => ID, { description: 'The task to move.' }) id!: string;
+  @Field(() => Int, { description: 'The task `version` the move is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
+  @Field(() => TaskStatus, {
+    description: 'The status to move to; a move the lifecycle does not allow is INVALID_TRANSITION (with `from` and `to`).',
+  })
+  to!: TaskStatus;
   @Field(() => String, { nullable: true, description: 'Why; kept as a task note and as the status reason.' })
   @MaxLength(10000)
   note?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A note on a task.' })
 export class AddTaskNoteInput {
-  @Field(() => ID) taskId!: string;
-  @Field() @NonBlank(10000) text!: string;
+  @Field(() => ID, { description: 'The task to write on; open and closed tasks alike.' }) taskId!: string;
+  @Field({ description: 'The note, 1–10,000 characters.' }) @NonBlank(10000) text!: string;
 }
 
 @ArgsType()

@@ -1,20 +1,22 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { access, isActiveMember } from '../../auth/access';
-import { byIdLoader, loadChildPages } from '../../db/batch';
-import { EventType } from '../../events/event.entity';
-import { writePatient, type PatientWrite } from '../../events/recorder';
-import type { Context } from '../../graphql/context';
-import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../graphql/errors';
-import { expectId } from '../../graphql/ids';
-import { toConnection, toPage, type Page, type PageArgs } from '../../graphql/pagination';
-import { carePlans, planForChange } from '../care-plans/care-plans.service';
-import { Provider } from '../providers/provider.entity';
-import { OPEN_TASK_STATUSES, Task, TaskNote, TaskPriority, TaskStatus } from './task.entity';
+import { access } from '../../auth/access';
+import { isActiveMember, whereActiveMember } from '../../auth/membership';
+import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
+import type { Context, LoaderFactory } from '../../core/context';
+import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
+import { expectId } from '../../core/ids';
+import { defineLifecycle } from '../../core/lifecycle';
+import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagination';
+import { writePatient, type PatientWrite } from '../../core/patient-write';
+import { defineEventTypes } from '../../events/event-types';
+import { carePlans } from '../care-plans';
+import { Provider, providers } from '../providers';
+import { Task, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
 
-/** The FHIR Task lifecycle (DESIGN.md), enforced here and nowhere else. */
-export const TASK_TRANSITIONS: Record<TaskStatus, TaskStatus[]> = {
+/** The FHIR Task lifecycle (docs/contract.md), enforced here and nowhere else. */
+export const taskLifecycle = defineLifecycle<TaskStatus>('Task', {
   REQUESTED: [TaskStatus.ACCEPTED, TaskStatus.REJECTED, TaskStatus.CANCELLED],
   ACCEPTED: [TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED],
   IN_PROGRESS: [TaskStatus.ON_HOLD, TaskStatus.COMPLETED, TaskStatus.FAILED],
@@ -23,7 +25,15 @@ export const TASK_TRANSITIONS: Record<TaskStatus, TaskStatus[]> = {
   CANCELLED: [],
   COMPLETED: [],
   FAILED: [],
-};
+});
+
+export const TaskEvent = defineEventTypes({
+  TASK_CREATED: 'A task was created on a care plan.',
+  TASK_ASSIGNED: 'A task was (re)assigned; the new assignee must accept it.',
+  TASK_UNASSIGNED: 'A task lost its assignee (they left the care team) and needs a new one.',
+  TASK_STATUS_CHANGED: 'A task moved along its lifecycle.',
+  TASK_NOTE_ADDED: 'A note was added to a task.',
+});
 
 interface PageKey {
   parentId: string;
@@ -36,6 +46,7 @@ function pagesLoader<T extends { id: string }>(
   em: EntityManager,
   entity: typeof Task | typeof TaskNote,
   parentColumn: string,
+  related?: () => JoinedRelation,
 ) {
   return new DataLoader<PageKey, { rows: T[]; totalCount: number }, string>(
     async (keys) => {
@@ -45,25 +56,41 @@ function pagesLoader<T extends { id: string }>(
         groups.set(shape, [...(groups.get(shape) ?? []), key]);
       }
       const results = new Map<PageKey, { rows: T[]; totalCount: number }>();
-      await Promise.all([...groups.values()].map(async (group) => {
-        const { page, statuses } = group[0];
-        const pages = await loadChildPages(em, entity as never, parentColumn, group.map((k) => k.parentId), page, (qb) => {
-          if (statuses) qb.whereIn('status', statuses);
-        });
-        group.forEach((key, i) => results.set(key, pages[i] as { rows: T[]; totalCount: number }));
-      }));
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const { page, statuses } = group[0];
+          const pages = await loadChildPages(
+            em,
+            entity as never,
+            parentColumn,
+            group.map((k) => k.parentId),
+            page,
+            (qb) => {
+              if (statuses) qb.whereIn('status', statuses);
+            },
+            related?.(),
+          );
+          group.forEach((key, i) => results.set(key, pages[i] as { rows: T[]; totalCount: number }));
+        }),
+      );
       return keys.map((key) => results.get(key)!);
     },
     { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.page, key.statuses]) },
   );
 }
 
-export function taskLoaders(em: EntityManager) {
+export const taskLoaders = ((em, _viewer, all) => {
+  // A page's assignees and note authors come in the same statement and seed the provider loader.
+  const knex = em.getKnex();
   return {
     taskById: byIdLoader(em, Task),
-    taskPagesByPlan: pagesLoader<Task>(em, Task, 'care_plan_id'),
-    notePagesByTask: pagesLoader<TaskNote>(em, TaskNote, 'task_id'),
+    taskPagesByPlan: pagesLoader<Task>(em, Task, 'care_plan_id', () => providers.joined(knex, 'task.assignee_id', '__assignee', all)),
+    notePagesByTask: pagesLoader<TaskNote>(em, TaskNote, 'task_id', () => providers.joined(knex, 'task_note.author_id', '__author', all)),
   };
+}) satisfies LoaderFactory;
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof taskLoaders> {}
 }
 
 function statusFilter(args: TaskListArgs): TaskStatus[] | null {
@@ -73,7 +100,7 @@ function statusFilter(args: TaskListArgs): TaskStatus[] | null {
 /** Loads a task for change inside a write, with its (still open) plan. */
 async function taskForChange(write: PatientWrite, id: string, expectedVersion: number) {
   const task = await write.em.findOneOrFail(Task, id, { refresh: true });
-  const plan = await planForChange(write, task.carePlan.id);
+  const plan = await carePlans.forChange(write, task.carePlan.id);
   return { task, plan, checkVersion: () => assertVersion(task, expectedVersion, 'Task') };
 }
 
@@ -84,9 +111,17 @@ const LATEST_DUE = new Date('2101-01-01T00:00:00Z');
 export const tasks = {
   async get(ctx: Context, id: string): Promise<Task> {
     const task = await ctx.loaders.taskById.load(expectId('Task', id, 'id'));
-    if (!task || !(await access.isMember(ctx, task.patient.id))) throw notFound('Task', id);
+    if (!task || !(await access.isMember(ctx, task.patient.id))) throw access.refuse(ctx, task?.patient.id ?? null, notFound('Task', id));
     ctx.audit.read(task.patient.id);
     return task;
+  },
+
+  /** A task note, for `node(id:)`: visible to its patient's care team. */
+  async getNote(ctx: Context, id: string): Promise<TaskNote | null> {
+    const note = await ctx.em.findOne(TaskNote, expectId('TaskNote', id, 'id'));
+    if (!note) return null;
+    await access.assertCanSeePatient(ctx, note.patient.id);
+    return note;
   },
 
   async ofPlan(ctx: Context, planId: string, patientId: string, args: TaskListArgs) {
@@ -108,12 +143,14 @@ export const tasks = {
     const providerId = access.requireProvider(ctx);
     const page = toPage(args, ['string']);
     const knex = ctx.em.getKnex();
-    const filtered = knex('task as t')
-      .join('care_team_member as m', (j) => j.on('m.patient_id', 't.patient_id').andOnVal('m.provider_id', providerId).andOnNull('m.ended_at'))
-      .where('t.assignee_id', providerId);
+    const filtered = whereActiveMember(knex, knex('task as t').where('t.assignee_id', providerId), 't.patient_id', providerId);
     const statuses = statusFilter(args);
     if (statuses) filtered.whereIn('t.status', statuses);
-    const pageQuery = filtered.clone().select('t.*').orderBy('t.id').limit(page.first + 1);
+    const pageQuery = filtered
+      .clone()
+      .select('t.*')
+      .orderBy('t.id')
+      .limit(page.first + 1);
     if (page.after) pageQuery.where('t.id', '>', String(page.after[0]));
     const [rows, [{ n }]] = await Promise.all([
       ctx.em.execute<Record<string, unknown>[]>(pageQuery),
@@ -136,7 +173,7 @@ export const tasks = {
       throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
     }
     return writePatient(ctx, plan.patient.id, async (write) => {
-      const current = await planForChange(write, plan.id);
+      const current = await carePlans.forChange(write, plan.id);
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
@@ -152,10 +189,9 @@ export const tasks = {
         dueAt: input.dueAt ?? null,
       });
       write.event({
-        type: EventType.TASK_CREATED,
+        type: TaskEvent.TASK_CREATED,
         summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
-        carePlanId: current.id,
-        taskId: task.id,
+        subjects: [current.id, task.id],
         changes: { assigneeId, status: task.status },
       });
       return task;
@@ -178,7 +214,7 @@ export const tasks = {
         throw forbidden('Only the plan owner or the requester may assign this task');
       }
       checkVersion();
-      if (!OPEN_TASK_STATUSES.includes(task.status)) throw invalidTransition('Task', task.status, 'REASSIGNED');
+      if (taskLifecycle.isFinal(task.status)) throw invalidTransition('Task', task.status, 'REASSIGNED');
       if (task.assignee?.id === assigneeId) throw badInput('assigneeId', 'The task is already assigned to this provider');
       if (!(await isActiveMember(write.em, task.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
@@ -187,10 +223,9 @@ export const tasks = {
       task.assignee = write.em.getReference(Provider, assigneeId, { wrapped: true });
       task.status = TaskStatus.REQUESTED;
       write.event({
-        type: EventType.TASK_ASSIGNED,
+        type: TaskEvent.TASK_ASSIGNED,
         summary: `Task "${task.title}" assigned`,
-        carePlanId: plan.id,
-        taskId: task.id,
+        subjects: [plan.id, task.id],
         changes: { assigneeId: { from: from.assigneeId, to: assigneeId }, status: { from: from.status, to: task.status } },
       });
       return task;
@@ -198,7 +233,7 @@ export const tasks = {
   },
 
   /**
-   * Moves a task along TASK_TRANSITIONS. The assignee accepts or rejects and
+   * Moves a task along taskLifecycle. The assignee accepts or rejects and
    * works the task; the plan owner may also start, pause, finish or cancel it;
    * the requester may cancel it.
    */
@@ -210,12 +245,14 @@ export const tasks = {
       const isAssignee = task.assignee?.id === viewerId;
       const isOwner = plan.owner.id === viewerId;
       const allowed =
-        input.to === TaskStatus.ACCEPTED || input.to === TaskStatus.REJECTED ? isAssignee
-        : input.to === TaskStatus.CANCELLED ? isOwner || task.requester.id === viewerId || isAssignee
-        : isAssignee || isOwner;
+        input.to === TaskStatus.ACCEPTED || input.to === TaskStatus.REJECTED
+          ? isAssignee
+          : input.to === TaskStatus.CANCELLED
+            ? isOwner || task.requester.id === viewerId || isAssignee
+            : isAssignee || isOwner;
       if (!allowed) throw forbidden(`You may not move this task to ${input.to}`);
       checkVersion();
-      if (!TASK_TRANSITIONS[task.status].includes(input.to)) throw invalidTransition('Task', task.status, input.to);
+      taskLifecycle.assertMove(task.status, input.to);
       const from = task.status;
       task.status = input.to;
       const note = input.note?.trim();
@@ -224,10 +261,9 @@ export const tasks = {
         write.em.create(TaskNote, { task, patient: task.patient.id, author: viewerId, text: note });
       }
       write.event({
-        type: EventType.TASK_STATUS_CHANGED,
+        type: TaskEvent.TASK_STATUS_CHANGED,
         summary: `Task "${task.title}" moved from ${from} to ${input.to}`,
-        carePlanId: plan.id,
-        taskId: task.id,
+        subjects: [plan.id, task.id],
         changes: { status: { from, to: input.to }, ...(note ? { note } : {}) },
       });
       return task;
@@ -241,12 +277,36 @@ export const tasks = {
     return writePatient(ctx, found.patient.id, async (write) => {
       const note = write.em.create(TaskNote, { task: found.id, patient: found.patient.id, author: authorId, text: input.text.trim() });
       write.event({
-        type: EventType.TASK_NOTE_ADDED,
+        type: TaskEvent.TASK_NOTE_ADDED,
         summary: `Note added to task "${found.title}"`,
-        carePlanId: found.carePlan.id,
-        taskId: found.id,
+        subjects: [found.carePlan.id, found.id],
       });
       return note;
+    });
+  },
+
+  /**
+   * Returns the patient's open tasks of a provider to REQUESTED without an
+   * assignee, each with a TASK_UNASSIGNED event, so the team sees what needs
+   * a new owner. Part of a larger write (the care-team module calls it when a
+   * membership ends, inside its own write); ADMIN's, like that write.
+   */
+  async unassignAllOf(ctx: Context, patientId: string, providerId: string, reason: { statusReason: string; summary: string }) {
+    return writePatient(ctx, patientId, async (write) => {
+      const open = await write.em.find(Task, { patient: patientId, assignee: providerId, status: { $in: [...taskLifecycle.open] } });
+      for (const task of open) {
+        const from = task.status;
+        task.assignee = null;
+        task.status = TaskStatus.REQUESTED;
+        task.statusReason = reason.statusReason;
+        write.event({
+          type: TaskEvent.TASK_UNASSIGNED,
+          summary: `Task "${task.title}" needs a new assignee (${reason.summary})`,
+          subjects: [task.carePlan.id, task.id],
+          changes: { assigneeId: { from: providerId, to: null }, status: { from, to: TaskStatus.REQUESTED } },
+        });
+      }
+      return open.length;
     });
   },
 };

@@ -1,0 +1,11 @@
+import { Contexts, type LoaderFactory } from '../core/context';
+import type { Orm } from './orm';
+import { MODULES } from './modules';
+
+/** The hub's context factory: per-request contexts with every module's loaders. */
+export function createContexts(orm: Orm): Contexts {
+  return new Contexts(
+    orm,
+    MODULES.flatMap((module) => (module.loaders ? [module.loaders as LoaderFactory] : [])),
+  );
+}

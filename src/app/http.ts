@@ -1,0 +1,152 @@
+import crypto from 'node:crypto';
+import compression from 'compression';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options as RateLimitOptions } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import type { Metrics } from './metrics';
+
+/** An HTTP error body in GraphQL's shape, so every client parses one format. */
+export function errorBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/**
+ * The express app around the GraphQL endpoint: security headers, CORS, rate
+ * limits, compression, the access log, JSON errors for bodies express itself
+ * refuses, and `Cache-Control: no-store` on everything GraphQL answers (it
+ * carries patient data). Routes are mounted by the server.
+ */
+export function createHttpApp({ config, logger, metrics }: { config: Config; logger: Logger; metrics: Metrics }) {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a proxy, the client's address comes from X-Forwarded-For; trust only as many hops as configured.
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = req.headers['x-request-id'];
+        const requestId = typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : crypto.randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return requestId;
+      },
+      // One line per request with what an operator needs, never a body, variables, query string or token.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      // The operation as the audit trail names it (type, client's name, root fields), once GraphQL resolved it.
+      customProps: (_req, res) => ({ operation: (res as express.Response).locals?.audit?.operation }),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/livez' || req.url === '/readyz' || req.url === '/metrics' },
+    }),
+  );
+
+  app.use(
+    helmet({
+      // A JSON API: nothing may be framed or loaded by its responses. Development keeps Apollo's landing page usable.
+      contentSecurityPolicy: config.isDevelopment ? false : undefined,
+    }),
+  );
+  app.use(compression({ threshold: 1024 }));
+  app.use(metrics.httpMiddleware);
+  return app;
+}
+
+/** CORS for `/graphql`: only the configured origins (none by default: same origin only). */
+export function graphqlCors(config: Config): RequestHandler {
+  const allowed = new Set(config.http.corsOrigins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * Rate limits for `/graphql`, per client: requests by bearer token (or by
+ * address without one), and failed authentications by address, so guessing
+ * tokens is slow. Past a limit: 429 with `Retry-After`. 0 turns a limit off.
+ */
+export function graphqlRateLimits(config: Config): RequestHandler[] {
+  const { windowMs, requests, authFailures } = config.rateLimit;
+  const refused: RateLimitOptions['handler'] = (_req, res, _next, options) => {
+    res.status(options.statusCode).json(errorBody('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After'));
+  };
+  const clientKey = (req: express.Request) => {
+    const authorization = req.header('authorization');
+    // A digest, not the token: the limiter's memory never holds a credential.
+    return authorization
+      ? `token:${crypto.createHash('sha256').update(authorization).digest('base64url')}`
+      : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+  };
+  const limiters: RequestHandler[] = [];
+  if (authFailures > 0) limiters.push(failedAuthenticationLimit(windowMs, authFailures));
+  if (requests > 0) {
+    limiters.push(
+      rateLimit({
+        windowMs,
+        limit: requests,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        keyGenerator: clientKey,
+        handler: refused,
+      }),
+    );
+  }
+  return limiters;
+}
+
+/**
+ * Refuses an address once it has failed authentication `limit` times in the
+ * window. Only answers that were 401 count, after they are sent: counting
+ * every request and uncounting the successful ones (express-rate-limit's
+ * `skipSuccessfulRequests`) would refuse a busy clinic behind one address
+ * whenever more than `limit` requests are in flight at once.
+ */
+function failedAuthenticationLimit(windowMs: number, limit: number): RequestHandler {
+  const failures = new MemoryStore();
+  failures.init({ windowMs } as Parameters<MemoryStore['init']>[0]);
+  return async (req, res, next) => {
+    const key = ipKeyGenerator(req.ip ?? '');
+    const seen = await failures.get(key);
+    if (seen && seen.totalHits >= limit) {
+      const seconds = seen.resetTime ? Math.max(1, Math.ceil((seen.resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
+      res.setHeader('Retry-After', String(seconds));
+      res.status(429).json(errorBody('RATE_LIMITED', 'Too many failed authentications; retry after the time in Retry-After'));
+      return;
+    }
+    res.once('finish', () => {
+      if (res.statusCode === 401) void failures.increment(key);
+    });
+    next();
+  };
+}
+
+/** Marks every GraphQL response as not cacheable: it carries patient data. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * Bodies express refuses before GraphQL sees them (too large, not JSON)
+ * answered as JSON in GraphQL's error shape instead of express's HTML page.
+ */
+export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is larger than allowed'));
+  } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    res.status(400).json(errorBody('BAD_REQUEST', 'The request body is not valid JSON'));
+  } else {
+    next(err);
+  }
+};

@@ -1,0 +1,26 @@
+import type { HubModule } from '../core/module';
+import { auditModule } from '../modules/audit';
+import { carePlansModule } from '../modules/care-plans';
+import { careTeamModule } from '../modules/care-team';
+import { goalsModule } from '../modules/goals';
+import { organizationsModule } from '../modules/organizations';
+import { patientsModule } from '../modules/patients';
+import { providersModule } from '../modules/providers';
+import { tasksModule } from '../modules/tasks';
+
+/**
+ * The one list of the hub's modules. Schema, ORM entities, per-request
+ * loaders, `node(id:)`, federation `_entities` and the `EventType` enum are
+ * all built from it (see docs/architecture.md). A new concept is a folder
+ * under src/modules with an index.ts descriptor, one line here, and a migration.
+ */
+export const MODULES: readonly HubModule[] = [
+  organizationsModule,
+  providersModule,
+  patientsModule,
+  careTeamModule,
+  carePlansModule,
+  goalsModule,
+  tasksModule,
+  auditModule,
+];

@@ -1,0 +1,164 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { authenticate } from '../auth/authenticate';
+import type { TokenVerifier } from '../auth/tokens';
+import type { Viewer } from '../auth/viewer';
+import type { Config } from '../core/config';
+import type { Context, Contexts } from '../core/context';
+import { ErrorCode, formatError, type ErrorMasking } from '../core/errors';
+import type { EventFeed } from '../events/feed';
+import { documentLimits } from './limits';
+import { OperationScope, runInScope, stopWhenAborted } from './operation-scope';
+import type { Orm } from './orm';
+import { PersistedOperations, notRegistered } from './persisted-operations';
+import { DocumentCache, subscribeShared } from './subscriptions';
+import { assertTextInputs } from './text-input';
+
+type SocketState = {
+  viewer?: Viewer;
+  /** Closes the connection when the token expires. */
+  expiry?: NodeJS.Timeout;
+  /** Ids of this connection's running subscriptions. */
+  subscriptions: Set<string>;
+  /** Queries and mutations of this connection under way: stopped when it closes. */
+  operations: Set<OperationScope>;
+};
+
+export interface WebSocketDeps {
+  config: Config;
+  orm: Orm;
+  verifier: TokenVerifier;
+  contexts: Contexts;
+  feed: EventFeed;
+  errors: ErrorMasking;
+}
+
+/**
+ * graphql-ws on the HTTP server's `/graphql`: authenticated at the
+ * handshake (refused with 4403; a socket that sends no `connection_init`
+ * within WS_CONNECTION_INIT_TIMEOUT_MS is closed with 4408), frames of at
+ * most WS_MAX_PAYLOAD_BYTES (a larger one closes the socket with 1009), at
+ * most WS_MAX_CONNECTIONS_PER_PROVIDER sockets per token subject and
+ * WS_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket, closed when
+ * the token expires. Documents meet the limits of HTTP. Returns the
+ * function that closes every socket (for shutdown; a socket that does not
+ * close within half of SHUTDOWN_TIMEOUT_MS is cut).
+ */
+export function serveWebSockets(
+  httpServer: http.Server,
+  schema: GraphQLSchema,
+  { config, orm, verifier, contexts, feed, errors }: WebSocketDeps,
+): { dispose(): void | Promise<void> } {
+  // ws's default maxPayload is 100 MiB, parsed in full before graphql-ws sees it.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.ws.maxPayloadBytes });
+  const connectionsPerProvider = new Map<string, number>();
+  const limits = documentLimits(config, stopWhenAborted(schema));
+  const persisted = config.persistedOperations.only ? new PersistedOperations(config.persistedOperations.file!) : undefined;
+  const documents = new DocumentCache(schema, limits);
+  const socketOf = new WeakMap<Context, Partial<SocketState>>();
+  const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
+  const formatWsError = (err: GraphQLError, requestId?: string) => formatError(err.toJSON(), err, errors, requestId);
+
+  const server = useServer<{ authorization?: string }, SocketState>(
+    {
+      schema,
+      connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
+      subscribe: subscribeShared,
+      // Queries and mutations sent over the socket are audited like HTTP ones (the Apollo plugin sees only HTTP),
+      // and stopped like them at their deadline or when the socket closes.
+      execute: async (args) => {
+        const ctx = args.contextValue as Context;
+        const scope = new OperationScope(Date.now() + config.executionTimeoutMs);
+        scope.requestId = ctx.requestId;
+        const operations = socketOf.get(ctx)?.operations;
+        operations?.add(scope);
+        try {
+          const result = await runInScope(scope, () => execute(args));
+          await ctx.audit.flushReads(orm.em.fork());
+          return result;
+        } finally {
+          operations?.delete(scope);
+        }
+      },
+      onNext: (_ctx, _id, _payload, args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatWsError(e, (args.contextValue as Context).requestId)) }
+          : undefined,
+      // Refused handshakes close with graphql-ws's 4403 Forbidden.
+      onConnect: async (ctx) => {
+        ctx.extra.subscriptions = new Set();
+        ctx.extra.operations = new Set();
+        // Nothing reads the upgrade request after the handshake; every idle dashboard would hold one.
+        (ctx.extra as { request?: unknown }).request = undefined;
+        try {
+          ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em);
+        } catch {
+          return false;
+        }
+        const key = ctx.extra.viewer.sub;
+        const open = connectionsPerProvider.get(key) ?? 0;
+        if (open >= config.ws.maxConnectionsPerProvider) return false;
+        connectionsPerProvider.set(key, open + 1);
+        // A connection lives no longer than its token: the dashboard reconnects with a fresh one (and its last sequence).
+        const expiresIn = (ctx.extra.viewer.expiresAt?.getTime() ?? Infinity) - Date.now();
+        if (expiresIn < 2 ** 31) {
+          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'), expiresIn);
+        }
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiry);
+        ctx.extra.operations?.forEach((scope) => scope.abort('its client disconnected'));
+        const key = ctx.extra.viewer?.sub;
+        if (key === undefined || !ctx.acknowledged) return;
+        const open = (connectionsPerProvider.get(key) ?? 1) - 1;
+        if (open > 0) connectionsPerProvider.set(key, open);
+        else connectionsPerProvider.delete(key);
+      },
+      onSubscribe: (ctx, id, payload) => {
+        if (ctx.extra.subscriptions!.size >= config.ws.maxSubscriptionsPerConnection) {
+          return limitReached(`At most ${config.ws.maxSubscriptionsPerConnection} subscriptions per connection`);
+        }
+        if (persisted && !persisted.has(payload.query)) return [notRegistered()];
+        const document = documents.get(payload.query);
+        if (Array.isArray(document)) return document;
+        try {
+          limits.assertCost(document, payload.variables ?? undefined, payload.operationName);
+          assertTextInputs(document, payload.variables);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+        ctx.extra.subscriptions!.add(id);
+        return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.subscriptions?.delete(id);
+        return errors.map((e) => formatWsError(e));
+      },
+      context: (ctx, _id, _payload, args) => {
+        const context = contexts.create(ctx.extra.viewer!, crypto.randomUUID(), feed);
+        context.audit.nameOperation(args.document, args.operationName);
+        socketOf.set(context, ctx.extra);
+        return context;
+      },
+    },
+    wsServer,
+  );
+  return {
+    async dispose() {
+      // graphql-ws asks every socket to close and waits for all; a peer that never answers is cut.
+      const cut = setTimeout(() => wsServer.clients.forEach((socket) => socket.terminate()), config.shutdownTimeoutMs / 2);
+      try {
+        await server.dispose();
+      } finally {
+        clearTimeout(cut);
+      }
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { bool, cleanEnv, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+
+/** Project root: `src/core/../..` both under ts-node and under jest. */
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Every environment variable the hub reads, parsed and validated in one place.
+ * A bad value stops start-up with an error that names the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const raw = cleanEnv(
+    env,
+    {
+      NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+      HOST: str({ default: '127.0.0.1', desc: 'interface the HTTP/WebSocket server binds to' }),
+      PORT: port({ default: 4000 }),
+      DATABASE_URL: url({ default: undefined, desc: 'PostgreSQL URL; without it an embedded PostgreSQL is started' }),
+      DATA_DIR: str({ default: '.data', desc: 'embedded PostgreSQL data and the generated development secret' }),
+      EMBEDDED_PG_PORT: port({ default: 54329 }),
+      JWT_SECRET: str({ default: undefined, desc: 'HS256 secret, at least 32 characters; required in production' }),
+      JWT_JWKS_URL: url({ default: undefined, desc: 'JWKS of an external identity provider (RS256/ES256)' }),
+      JWT_ISSUER: str({ default: undefined }),
+      JWT_AUDIENCE: str({ default: undefined }),
+      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      DEMO_DATA: bool({ default: true, desc: 'load demo data into an empty database in development' }),
+      DB_POOL_MAX: num({ default: 10 }),
+      WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: num({ default: 100 }),
+      WS_MAX_CONNECTIONS_PER_PROVIDER: num({ default: 20 }),
+      TRUST_PROXY: str({
+        default: 'false',
+        desc: "express 'trust proxy': false, true, a hop count, or addresses (for the client address behind a proxy)",
+      }),
+      CORS_ORIGINS: str({ default: '', desc: 'comma-separated origins allowed to call /graphql from a browser; empty: same origin only' }),
+      RATE_LIMIT_WINDOW_MS: num({ default: 60_000, desc: 'window of both rate limits' }),
+      RATE_LIMIT_REQUESTS: num({
+        default: 1200,
+        desc: 'GraphQL requests per client (bearer token, or address without one) per window; 0: off',
+      }),
+      RATE_LIMIT_AUTH_FAILURES: num({ default: 30, desc: 'failed authentications per address per window before it is refused; 0: off' }),
+      METRICS_TOKEN: str({ default: undefined, desc: 'when set, GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' }),
+      SHUTDOWN_READINESS_DELAY_MS: num({
+        default: 0,
+        desc: 'on shutdown, how long /readyz answers 503 before connections drain (let the load balancer notice)',
+      }),
+      WS_MAX_PAYLOAD_BYTES: num({ default: 1_048_576, desc: 'largest WebSocket frame accepted; a larger one closes the socket' }),
+      WS_CONNECTION_INIT_TIMEOUT_MS: num({ default: 3_000, desc: 'a socket that has not authenticated by then is closed' }),
+      GRAPHQL_MAX_DOCUMENT_BYTES: num({ default: 65_536, desc: 'longest query text accepted' }),
+      GRAPHQL_MAX_TOKENS: num({ default: 5_000 }),
+      GRAPHQL_MAX_DEPTH: num({ default: 15 }),
+      GRAPHQL_MAX_ALIASES: num({ default: 30 }),
+      GRAPHQL_MAX_DIRECTIVES: num({ default: 50 }),
+      GRAPHQL_MAX_COST: num({ default: 50_000, desc: 'one per field, a list field times its first/last' }),
+      GRAPHQL_INTROSPECTION: bool({ default: false, devDefault: true }),
+      GRAPHQL_SUGGESTIONS: bool({ default: false, devDefault: true, desc: '"Did you mean …" in validation errors' }),
+      PERSISTED_OPERATIONS_ONLY: bool({ default: false, desc: 'accept only documents listed in PERSISTED_OPERATIONS_FILE' }),
+      PERSISTED_OPERATIONS_FILE: str({ default: undefined, desc: 'JSON object: sha256 hex of a document → the document' }),
+      EXECUTION_TIMEOUT_MS: num({ default: 10_000, desc: 'an operation still running after this is stopped' }),
+      SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'shutdown ends within this, whatever is still running' }),
+    },
+    {
+      reporter: ({ errors }) => {
+        const names = Object.keys(errors);
+        if (names.length === 0) return;
+        const lines = names.map((name) => {
+          const error = (errors as Record<string, Error>)[name];
+          return error instanceof EnvMissingError ? `  ${name}: missing` : `  ${name}: ${(error as EnvError).message}`;
+        });
+        throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+      },
+    },
+  );
+
+  if (raw.JWT_SECRET !== undefined && raw.JWT_SECRET.length < 32) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: must be at least 32 characters');
+  }
+  if (raw.PERSISTED_OPERATIONS_ONLY && !raw.PERSISTED_OPERATIONS_FILE) {
+    throw new ConfigError('Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: required when PERSISTED_OPERATIONS_ONLY=true');
+  }
+  if (raw.NODE_ENV === 'production' && !raw.JWT_SECRET && !raw.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+
+  return {
+    env: raw.NODE_ENV,
+    isDevelopment: raw.NODE_ENV === 'development',
+    host: raw.HOST,
+    port: raw.PORT,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: path.resolve(PROJECT_ROOT, raw.DATA_DIR),
+    embeddedPgPort: raw.EMBEDDED_PG_PORT,
+    /** False when EMBEDDED_PG_PORT is unset: the embedded PostgreSQL then takes the port chosen for DATA_DIR. */
+    embeddedPgPortSet: Boolean(env.EMBEDDED_PG_PORT),
+    jwt: {
+      secret: raw.JWT_SECRET,
+      jwksUrl: raw.JWT_JWKS_URL,
+      issuer: raw.JWT_ISSUER,
+      audience: raw.JWT_AUDIENCE,
+    },
+    logLevel: raw.LOG_LEVEL,
+    demoData: raw.DEMO_DATA && raw.NODE_ENV === 'development',
+    dbPoolMax: raw.DB_POOL_MAX,
+    ws: {
+      maxSubscriptionsPerConnection: raw.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerProvider: raw.WS_MAX_CONNECTIONS_PER_PROVIDER,
+      maxPayloadBytes: raw.WS_MAX_PAYLOAD_BYTES,
+      connectionInitTimeoutMs: raw.WS_CONNECTION_INIT_TIMEOUT_MS,
+    },
+    http: {
+      trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+      corsOrigins: raw.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
+    rateLimit: {
+      windowMs: raw.RATE_LIMIT_WINDOW_MS,
+      requests: raw.RATE_LIMIT_REQUESTS,
+      authFailures: raw.RATE_LIMIT_AUTH_FAILURES,
+    },
+    metricsToken: raw.METRICS_TOKEN,
+    shutdownReadinessDelayMs: raw.SHUTDOWN_READINESS_DELAY_MS,
+    /** Limits every document meets before execution, over HTTP and WebSocket alike (src/app/limits.ts). */
+    limits: {
+      documentBytes: raw.GRAPHQL_MAX_DOCUMENT_BYTES,
+      tokens: raw.GRAPHQL_MAX_TOKENS,
+      depth: raw.GRAPHQL_MAX_DEPTH,
+      aliases: raw.GRAPHQL_MAX_ALIASES,
+      directives: raw.GRAPHQL_MAX_DIRECTIVES,
+      cost: raw.GRAPHQL_MAX_COST,
+    },
+    introspection: raw.GRAPHQL_INTROSPECTION,
+    suggestions: raw.GRAPHQL_SUGGESTIONS,
+    persistedOperations: { only: raw.PERSISTED_OPERATIONS_ONLY, file: raw.PERSISTED_OPERATIONS_FILE },
+    executionTimeoutMs: raw.EXECUTION_TIMEOUT_MS,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** TRUST_PROXY as express takes it: a boolean, a hop count, or a list of addresses. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** A configuration problem; its message names the offending variables. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

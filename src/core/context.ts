@@ -1,0 +1,115 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/core';
+import type { AccessScope } from '../auth/access';
+import { membershipLoader } from '../auth/membership';
+import type { Viewer } from '../auth/viewer';
+import type { EventFeed } from '../events/feed';
+import { AuditLog } from './audit';
+import type { PatientWrite } from './patient-write';
+
+/**
+ * The request's DataLoaders: one per relation, built per request (and per
+ * delivered event) so nothing cached outlives the viewer's access. The kernel
+ * brings the membership loader; each module adds its own by augmenting this
+ * interface next to its loader factory:
+ *
+ * ```ts
+ * declare module '../../core/context' { interface Loaders extends ReturnType<typeof taskLoaders> {} }
+ * ```
+ */
+export interface Loaders {
+  /** patientId → is the viewer an active member of its care team (auth/membership.ts). */
+  viewerIsMember: AccessScope['loaders']['viewerIsMember'];
+}
+
+/**
+ * A module's loaders for one request: `em` to read with, the viewer, and
+ * `all()` for the request's other loaders (to seed them with rows a
+ * statement brought along, e.g. a team member's provider).
+ */
+export type LoaderFactory = (em: EntityManager, viewer: Viewer, all: () => Loaders) => object;
+
+/**
+ * Everything one operation may use. Built fresh per HTTP request and per
+ * subscription event: its own entity manager fork, its own loaders (whose
+ * caches therefore never outlive the viewer's access), its own audit buffer.
+ */
+export interface Context extends AccessScope {
+  em: EntityManager;
+  viewer: Viewer;
+  loaders: Loaders;
+  audit: AuditLog;
+  requestId: string;
+  /** This instance's live event feed (absent in scripts that only write). */
+  feed?: EventFeed;
+  /** Set on the context a patient write hands to services inside it (`write.context()`, core/patient-write.ts). */
+  write?: PatientWrite;
+  /**
+   * The same request (viewer, audit, feed) reading and writing through
+   * another entity manager, with loaders of its own: a patient write's
+   * transaction, so what the write created is visible to every service it calls.
+   */
+  withEntityManager(em: EntityManager): Context;
+}
+
+/**
+ * Makes contexts and loaders from the modules' loader factories. The
+ * composition root builds one (src/app/contexts.ts); nothing else knows
+ * which modules exist.
+ */
+export class Contexts {
+  constructor(
+    readonly orm: MikroORM,
+    private readonly factories: readonly LoaderFactory[],
+  ) {}
+
+  /** Every loader of every module, for one viewer reading through `em`. */
+  loaders(em: EntityManager, viewer: Viewer): Loaders {
+    const all = { viewerIsMember: membershipLoader(em, viewer.providerId) } as Loaders;
+    const get = () => all;
+    for (const factory of this.factories) Object.assign(all, factory(em, viewer, get));
+    return all;
+  }
+
+  /**
+   * A fresh, per-operation context. The fork and the loaders are made on
+   * first use, so an idle subscription (whose events each bring their own,
+   * see events/resolution-scope.ts) holds neither.
+   */
+  create(viewer: Viewer, requestId: string, feed?: EventFeed, audit = new AuditLog(viewer, requestId)): Context {
+    let em: EntityManager | undefined;
+    let loaders: Loaders | undefined;
+    const fork = () => this.orm.em.fork() as EntityManager;
+    const loadersFor = (forEm: EntityManager) => this.loaders(forEm, viewer);
+    const derive = (other: EntityManager) => {
+      const derived = this.create(viewer, requestId, feed, audit);
+      derived.em = other;
+      return derived;
+    };
+    return {
+      viewer,
+      requestId,
+      feed,
+      audit,
+      get em() {
+        return (em ??= fork());
+      },
+      set em(value) {
+        em = value;
+      },
+      get loaders() {
+        return (loaders ??= loadersFor(this.em));
+      },
+      set loaders(value) {
+        loaders = value;
+      },
+      withEntityManager: derive,
+    };
+  }
+}
+
+/** Lets an idle subscription drop the fork and loaders it used to start; they are made again if needed. */
+export function releaseScope(ctx: Context): void {
+  ctx.em = undefined as never;
+  ctx.loaders = undefined as never;
+}

@@ -1,0 +1,179 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { badInput } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: `How many edges to return, 0–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); outside that range BAD_USER_INPUT on \`first\`.`,
+  })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Return the edges after this cursor: pass `pageInfo.endCursor` (or any edge's `cursor`) of this same connection. " +
+      'Cursors are opaque and stay valid while rows change (keyset); a cursor this connection did not hand out is BAD_USER_INPUT on `after`.',
+  })
+  after?: string | null;
+}
+
+/** A validated page request: `after` decoded into the sort key values it stands for. */
+export interface Page {
+  first: number;
+  after: unknown[] | null;
+}
+
+/**
+ * What one sort-key value of a cursor must be: a string (ids, names), an
+ * integer sequence (a PostgreSQL `integer`), or a bigint id carried as a
+ * string of digits.
+ */
+export type CursorKey = 'string' | 'int' | 'bigint';
+
+const KEY_CHECKS: Record<CursorKey, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  int: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 2_147_483_647,
+  bigint: (v) => typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n,
+};
+
+/**
+ * Validates `first` and decodes `after`, an opaque cursor holding one value
+ * per sort key. A cursor is client input: one this connection could not have
+ * returned (another connection's, or forged) is BAD_USER_INPUT on `after`.
+ */
+export function toPage(args: PageArgs, keys: readonly CursorKey[]): Page {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput('first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  return { first, after: args.after == null ? null : decodeCursor(args.after, keys) };
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, keys: readonly CursorKey[]): unknown[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = null;
+  }
+  if (Array.isArray(values) && values.length === keys.length && keys.every((key, i) => KEY_CHECKS[key](values[i]))) {
+    return values;
+  }
+  throw badInput('after', 'after is not a cursor returned by this connection');
+}
+
+/** One page of a connection, as services return it. */
+export interface ConnectionResult<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+/**
+ * Builds a page from rows fetched with `limit first + 1` (the extra row only
+ * tells whether there is a next page).
+ *
+ * `hasPreviousPage` is always false. Our connections page forward only
+ * (`first`/`after`, no `last`/`before`), and for forward paging the Relay
+ * Cursor Connections spec lets the server answer false, or true only when
+ * edges before `after` really exist. That `after` was given proves nothing
+ * (the rows before it may have been deleted or left the filter), so `true`
+ * would cost an extra query per connection for a page no argument of ours
+ * can fetch; Relay itself reads `hasPreviousPage` only when paging backward.
+ */
+export function toConnection<T>(rows: T[], first: number, totalCount: number, sortKey: (row: T) => unknown[]): ConnectionResult<T> {
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor(sortKey(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+/**
+ * One page of a table ordered by a single unique key: the rows after the
+ * cursor's key, and the count of every row matching `where`. For
+ * connections that need no join (a patient's events, an organization's
+ * providers, the audit trail); `page` comes from `toPage` with that key's kind.
+ */
+export async function keysetPage<T extends object, K extends keyof T & string>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  page: Page,
+  key: K,
+): Promise<ConnectionResult<T>> {
+  const rest = page.after ? ({ $and: [where, { [key]: { $gt: page.after[0] } }] } as FilterQuery<T>) : where;
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, rest, { orderBy: { [key]: 'asc' } as never, limit: page.first + 1 }),
+    em.count(entity, where),
+  ]);
+  return toConnection(rows, page.first, totalCount, (row) => [row[key]]);
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'Where a page sits in its connection (Relay Cursor Connections spec). Connections page forward: pass `endCursor` as `after` while `hasNextPage` is true.',
+})
+export class PageInfo {
+  @Field({ description: 'Whether more edges follow this page: fetch them with `after: endCursor`.' })
+  hasNextPage!: boolean;
+
+  @Field({
+    description:
+      'Always false: connections here page forward only (`first`/`after`, no `last`/`before`), which the Relay spec allows. ' +
+      'To start over, query again without `after`.',
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the first edge of this page; null when the page is empty.' })
+  startCursor!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The cursor of the last edge of this page, to pass as `after` for the next page; null when the page is empty.',
+  })
+  endCursor!: string | null;
+}
+
+/** Creates `<Name>Edge` and `<Name>Connection` object types for a node type. */
+export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with the cursor that marks its place.` })
+  class Edge {
+    @Field({ description: 'Opaque position of this edge; pass it as `after` to continue after it.' })
+    cursor!: string;
+
+    @Field(() => nodeType, { description: `The ${name} itself.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} objects (Relay connection, keyset cursors).` })
+  class ConnectionType {
+    @Field(() => [Edge], { description: "The items of this page, in the connection's order; at most `first`." })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Cursors of this page and whether another page follows.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'All items matching the filter, on every page.' })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}

@@ -1,0 +1,20 @@
+import { defineModule } from '../../core/module';
+import { Allergy, Condition, Medication, SupportContact } from './patient.embeddables';
+import { Patient } from './patient.entity';
+import { EventPatientResolver, PatientResolver, ProviderPatientsResolver } from './patients.resolver';
+import { PatientEvent, patientLoaders, patients } from './patients.service';
+
+/** The patient record: identity, history, preferences and own goals, support network, allergies, conditions, medications. */
+export const patientsModule = defineModule({
+  name: 'patients',
+  entities: [Patient, Allergy, Condition, Medication, SupportContact],
+  resolvers: [PatientResolver, ProviderPatientsResolver, EventPatientResolver],
+  loaders: patientLoaders,
+  nodes: { Patient: patients.get },
+  federation: { Patient: patients.get },
+  eventTypes: PatientEvent,
+});
+
+export { AllergyCriticality } from './patient.embeddables';
+export { Patient, PatientId } from './patient.entity';
+export { PatientEvent, patients } from './patients.service';
