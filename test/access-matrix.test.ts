@@ -68,6 +68,7 @@ interface Fixture {
   task: Task;
   noteId: string;
   noteText: string;
+  checkInId: string;
   eventId: string;
   memberMembershipId: string;
   endedMembershipId: string;
@@ -105,6 +106,8 @@ async function patientRows(f: Fixture) {
     goals: await of('goal'),
     tasks: await of('task'),
     notes: await of('task_note'),
+    checkIns: await of('check_in'),
+    observations: await of('observation'),
     events: await of('event'),
     writesAudited: await sql("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [f.patient.id]),
   };
@@ -191,6 +194,14 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
+  'Query.measures': [
+    {
+      name: 'the measure catalogue (not patient data)',
+      query: () => 'query AccessMeasures { measures { code unit } }',
+      seen: (d) => Boolean(d?.measures?.some((m: { code: string }) => m.code === '29463-7')),
+      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.myTasks': [
     {
       query: () => 'query AccessMyTasks { myTasks { totalCount edges { node { id title patient { name } } } } }',
@@ -226,6 +237,13 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessNodeGoal($id: ID!) { node(id: $id) { id ... on Goal { description carePlan { patient { name } } } } }',
       variables: (f) => ({ id: f.goal.id }),
       seen: (d, f) => d?.node?.description === f.goal.description,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'a CheckIn (and its observations)',
+      query: () => 'query AccessNodeCheckIn($id: ID!) { node(id: $id) { id ... on CheckIn { observations { value } } } }',
+      variables: (f) => ({ id: f.checkInId }),
+      seen: (d) => d?.node?.observations?.[0]?.value === 82.4,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
     {
@@ -286,6 +304,15 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => `query AccessPatientClinical($id: ID!) { patient(id: $id) { ${CLINICAL_PATIENT} } }`,
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => d?.patient?.allergies?.[0]?.substance === 'Penicillin' && d.patient.activeCarePlan?.id === f.plan.id,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'the monitoring record (check-ins, observations, trend)',
+      query: () =>
+        `query AccessPatientMonitoring($id: ID!) { patient(id: $id) { id checkIns { edges { node { id } } }
+          observations(measure: "29463-7") { totalCount } trend(measure: "29463-7") { latest { value } } } }`,
+      variables: (f) => ({ id: f.patient.id }),
+      seen: (d, f) => edgesOf(d?.patient?.checkIns).includes(f.checkInId) && d?.patient?.trend?.latest?.value === 82.4,
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
     {
@@ -356,6 +383,17 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Mutation.createMeasure': [
+    {
+      query: () => 'mutation AccessCreateMeasure($input: CreateMeasureInput!) { createMeasure(input: $input) { code } }',
+      variables: (f) => ({
+        input: { code: `m-${f.patient.id}`, name: 'Girth', unit: 'cm', valueType: 'QUANTITY', minValue: 1, maxValue: 300 },
+      }),
+      seen: (d, f) => d?.createMeasure?.code === `m-${f.patient.id}`,
+      expect: MUTATION_ERRORS_ONLY,
+      probe: (f) => sql('select code from measure where code = ?', [`m-${f.patient.id}`]),
+    },
+  ],
   'Mutation.createOrganization': [
     {
       query: () => 'mutation AccessCreateOrg($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name } }',
@@ -401,6 +439,22 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { membershipId: f.memberMembershipId } }),
       seen: (d) => d?.endCareTeamMembership?.active === false,
       expect: MUTATION_ERRORS_ONLY,
+    },
+  ],
+  'Mutation.recordCheckIn': [
+    {
+      query: () =>
+        'mutation AccessRecordCheckIn($input: RecordCheckInInput!) { recordCheckIn(input: $input) { id observations { value } } }',
+      variables: (f) => ({
+        input: {
+          patientId: f.patient.id,
+          takenAt: new Date().toISOString(),
+          source: 'CLINICIAN',
+          values: [{ measure: '72514-3', value: 6 }],
+        },
+      }),
+      seen: (d) => d?.recordCheckIn?.observations?.[0]?.value === 6,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
   'Mutation.transferCarePlanOwnership': [
@@ -509,6 +563,15 @@ async function fixture(): Promise<Fixture> {
     await w.token(ended),
   );
   expect(note.errors).toBeUndefined();
+  const checkIn = await post(
+    hub,
+    'mutation AccessFixtureCheckIn($input: RecordCheckInInput!) { recordCheckIn(input: $input) { id } }',
+    {
+      input: { patientId: patient.id, takenAt: new Date().toISOString(), source: 'PATIENT', values: [{ measure: '29463-7', value: 82.4 }] },
+    },
+    await w.token(member),
+  );
+  expect(checkIn.errors).toBeUndefined();
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const [versions] = await sql<{ patient: number; plan: number; task: number }>(
@@ -529,6 +592,7 @@ async function fixture(): Promise<Fixture> {
     task,
     noteId: note.data!.addTaskNote.id,
     noteText,
+    checkInId: checkIn.data!.recordCheckIn.id,
     eventId: event.id,
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,

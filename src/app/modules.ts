@@ -1,8 +1,10 @@
 import type { HubModule } from '../core/module';
 import { auditModule } from '../modules/audit';
 import { carePlansModule } from '../modules/care-plans';
+import { checkInsModule } from '../modules/check-ins';
 import { careTeamModule } from '../modules/care-team';
 import { goalsModule } from '../modules/goals';
+import { measuresModule } from '../modules/measures';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
 import { providersModule } from '../modules/providers';
@@ -22,5 +24,7 @@ export const MODULES: readonly HubModule[] = [
   carePlansModule,
   goalsModule,
   tasksModule,
+  measuresModule,
+  checkInsModule,
   auditModule,
 ];

@@ -5,6 +5,7 @@ import { membershipLoader } from '../auth/membership';
 import type { Viewer } from '../auth/viewer';
 import type { EventFeed } from '../events/feed';
 import { AuditLog } from './audit';
+import { HookHandlers } from './hooks';
 import type { PatientWrite } from './patient-write';
 
 /**
@@ -42,6 +43,8 @@ export interface Context extends AccessScope {
   requestId: string;
   /** This instance's live event feed (absent in scripts that only write). */
   feed?: EventFeed;
+  /** The modules' answers to each other's hooks (core/hooks.ts). */
+  hooks: HookHandlers;
   /** Set on the context a patient write hands to services inside it (`write.context()`, core/patient-write.ts). */
   write?: PatientWrite;
   /**
@@ -61,6 +64,7 @@ export class Contexts {
   constructor(
     readonly orm: MikroORM,
     private readonly factories: readonly LoaderFactory[],
+    readonly hooks: HookHandlers = new HookHandlers(),
   ) {}
 
   /** Every loader of every module, for one viewer reading through `em`. */
@@ -86,11 +90,13 @@ export class Contexts {
       derived.em = other;
       return derived;
     };
+    const hooks = this.hooks;
     return {
       viewer,
       requestId,
       feed,
       audit,
+      hooks,
       get em() {
         return (em ??= fork());
       },

@@ -1,5 +1,6 @@
 import type { EventTypes } from '../events/event-types';
 import type { Context, LoaderFactory } from './context';
+import type { HookHandler } from './hooks';
 
 /** Loads one object by id for the caller, applying the module's access rule (NOT_FOUND or null when hidden). */
 export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null> | object;
@@ -25,6 +26,8 @@ export interface HubModule {
   federation?: Record<string, NodeFetcher>;
   /** The event types the module records (`defineEventTypes`). */
   eventTypes?: EventTypes;
+  /** Its answers to hooks of the modules it depends on (core/hooks.ts), run inside their writes. */
+  hooks?: readonly HookHandler[];
 }
 
 /** Declares a module (an identity function that checks the shape). */

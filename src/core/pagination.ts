@@ -127,6 +127,34 @@ export async function keysetPage<T extends object, K extends keyof T & string>(
   return toConnection(rows, page.first, totalCount, (row) => [row[key]]);
 }
 
+/**
+ * One page of a table newest first by a time column, ties broken by id (also
+ * newest first): for connections such as a patient's check-ins, whose times
+ * are when things happened, not when rows were written. `page` comes from
+ * `toPage(args, ['string', 'string'])`: the cursor holds the time (ISO 8601)
+ * and the id.
+ */
+export async function newestFirstPage<T extends { id: string }, K extends keyof T & string>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  page: Page,
+  timeKey: K,
+): Promise<ConnectionResult<T>> {
+  let rest = where;
+  if (page.after) {
+    const [time, id] = page.after as [string, string];
+    const at = new Date(time);
+    if (Number.isNaN(at.getTime())) throw badInput('after', 'after is not a cursor returned by this connection');
+    rest = { $and: [where, { $or: [{ [timeKey]: { $lt: at } }, { [timeKey]: at, id: { $lt: id } }] }] } as FilterQuery<T>;
+  }
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, rest, { orderBy: { [timeKey]: 'desc', id: 'desc' } as never, limit: page.first + 1 }),
+    em.count(entity, where),
+  ]);
+  return toConnection(rows, page.first, totalCount, (row) => [(row[timeKey] as Date).toISOString(), row.id]);
+}
+
 @ObjectType({
   simpleResolvers: true,
   description:
