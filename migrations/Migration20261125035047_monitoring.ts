@@ -18,8 +18,6 @@ export class Migration20261125035047_monitoring extends Migration {
     this.addSql(`alter table "observation" add constraint "observation_check_in_id_foreign" foreign key ("check_in_id") references "check_in" ("id") on update cascade;`);
     this.addSql(`alter table "observation" add constraint "observation_patient_id_foreign" foreign key ("patient_id") references "patient" ("id") on update cascade;`);
 
-    this.addSql(`alter table "observation" add constraint "observation_measure_code_foreign" foreign key ("measure_code") references "measure" ("code") on update cascade;`);
-
     // The measures the hub ships (docs/contract.md, "Monitoring"): LOINC where a code exists, the hub's own codes otherwise.
     this.addSql(`insert into "measure" ("code", "system", "name", "unit", "value_type", "integer", "min_value", "max_value", "options", "created_at") values
       ('29463-7', 'http://loinc.org', 'Body weight', 'kg', 'QUANTITY', false, 1, 400, '[]'::jsonb, now()),

@@ -69,6 +69,8 @@ interface Fixture {
   noteId: string;
   noteText: string;
   checkInId: string;
+  ruleId: string;
+  alertId: string;
   eventId: string;
   memberMembershipId: string;
   endedMembershipId: string;
@@ -108,6 +110,8 @@ async function patientRows(f: Fixture) {
     notes: await of('task_note'),
     checkIns: await of('check_in'),
     observations: await of('observation'),
+    rules: await of('warning_sign_rule'),
+    alerts: await of('alert'),
     events: await of('event'),
     writesAudited: await sql("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [f.patient.id]),
   };
@@ -202,6 +206,13 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
     },
   ],
+  'Query.myAlerts': [
+    {
+      query: () => 'query AccessMyAlerts { myAlerts { totalCount edges { node { id summary patient { name } } } } }',
+      seen: (d, f) => edgesOf(d?.myAlerts).includes(f.alertId),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.myTasks': [
     {
       query: () => 'query AccessMyTasks { myTasks { totalCount edges { node { id title patient { name } } } } }',
@@ -244,6 +255,20 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessNodeCheckIn($id: ID!) { node(id: $id) { id ... on CheckIn { observations { value } } } }',
       variables: (f) => ({ id: f.checkInId }),
       seen: (d) => d?.node?.observations?.[0]?.value === 82.4,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'an Alert (and its task)',
+      query: () => 'query AccessNodeAlert($id: ID!) { node(id: $id) { id ... on Alert { summary task { id } } } }',
+      variables: (f) => ({ id: f.alertId }),
+      seen: (d, f) => d?.node?.id === f.alertId && Boolean(d.node.task?.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'a WarningSignRule',
+      query: () => 'query AccessNodeRule($id: ID!) { node(id: $id) { id ... on WarningSignRule { description } } }',
+      variables: (f) => ({ id: f.ruleId }),
+      seen: (d, f) => d?.node?.id === f.ruleId,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
     {
@@ -316,6 +341,14 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
     {
+      name: "the patient's alerts and the plan's warning-sign rules",
+      query: () =>
+        'query AccessPatientAlerts($id: ID!) { patient(id: $id) { id alerts { edges { node { id } } } activeCarePlan { warningSignRules { id } } } }',
+      variables: (f) => ({ id: f.patient.id }),
+      seen: (d, f) => edgesOf(d?.patient?.alerts).includes(f.alertId) && d?.patient?.activeCarePlan?.warningSignRules?.[0]?.id === f.ruleId,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
       name: 'clinical content reached through CareTeamMember.patient',
       query: () => 'query AccessPatientNested($id: ID!) { patient(id: $id) { id careTeam { patient { id allergies { substance } } } } }',
       variables: (f) => ({ id: f.patient.id }),
@@ -342,6 +375,14 @@ const OPERATIONS: Record<string, Case[]> = {
   ],
 
   // ───────────────────────────── Mutation ─────────────────────────────
+  'Mutation.acknowledgeAlert': [
+    {
+      query: () => 'mutation AccessAckAlert($input: AcknowledgeAlertInput!) { acknowledgeAlert(input: $input) { id status } }',
+      variables: (f) => ({ input: { id: f.alertId, note: 'Calling' } }),
+      seen: (d) => d?.acknowledgeAlert?.status === 'ACKNOWLEDGED',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
   'Mutation.addCareTeamMember': [
     {
       query: () => 'mutation AccessAddMember($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { id active } }',
@@ -355,6 +396,16 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAddGoal($input: AddGoalInput!) { addGoal(input: $input) { id description } }',
       variables: (f) => ({ input: { carePlanId: f.plan.id, description: 'Walks 500 m', target: '500 m' } }),
       seen: (d) => d?.addGoal?.description === 'Walks 500 m',
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.addWarningSignRule': [
+    {
+      query: () => 'mutation AccessAddRule($input: AddWarningSignRuleInput!) { addWarningSignRule(input: $input) { id description } }',
+      variables: (f) => ({
+        input: { carePlanId: f.plan.id, measure: '8310-5', comparison: 'ABOVE', threshold: 38, severity: 'LOW', instruction: 'Check' },
+      }),
+      seen: (d) => d?.addWarningSignRule?.description === 'Body temperature above 38 Cel',
       expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
@@ -457,6 +508,22 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Mutation.removeWarningSignRule': [
+    {
+      query: () => 'mutation AccessRemoveRule($input: RemoveWarningSignRuleInput!) { removeWarningSignRule(input: $input) { id active } }',
+      variables: (f) => ({ input: { id: f.ruleId } }),
+      seen: (d) => d?.removeWarningSignRule?.active === false,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.resolveAlert': [
+    {
+      query: () => 'mutation AccessResolveAlert($input: ResolveAlertInput!) { resolveAlert(input: $input) { id status } }',
+      variables: (f) => ({ input: { id: f.alertId, note: 'Diuretic increased' } }),
+      seen: (d) => d?.resolveAlert?.status === 'RESOLVED',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
   'Mutation.transferCarePlanOwnership': [
     {
       query: () =>
@@ -497,6 +564,15 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { id: f.patient.id, expectedVersion: f.versions.patient, name: 'Renamed Patient' } }),
       seen: (d) => d?.updatePatient?.name === 'Renamed Patient',
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.updateWarningSignRule': [
+    {
+      query: () =>
+        'mutation AccessUpdateRule($input: UpdateWarningSignRuleInput!) { updateWarningSignRule(input: $input) { id threshold } }',
+      variables: (f) => ({ input: { id: f.ruleId, threshold: 85 } }),
+      seen: (d) => d?.updateWarningSignRule?.threshold === 85,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
 
@@ -563,6 +639,23 @@ async function fixture(): Promise<Fixture> {
     await w.token(ended),
   );
   expect(note.errors).toBeUndefined();
+  const rule = await post(
+    hub,
+    'mutation AccessFixtureRule($input: AddWarningSignRuleInput!) { addWarningSignRule(input: $input) { id } }',
+    {
+      input: {
+        carePlanId: plan.id,
+        measure: '29463-7',
+        comparison: 'ABOVE',
+        threshold: 80,
+        severity: 'HIGH',
+        instruction: 'Call the patient',
+        assignRole: 'home nurse',
+      },
+    },
+    await w.token(owner),
+  );
+  expect(rule.errors).toBeUndefined();
   const checkIn = await post(
     hub,
     'mutation AccessFixtureCheckIn($input: RecordCheckInInput!) { recordCheckIn(input: $input) { id } }',
@@ -572,6 +665,7 @@ async function fixture(): Promise<Fixture> {
     await w.token(member),
   );
   expect(checkIn.errors).toBeUndefined();
+  const [alert] = await sql<{ id: string }>('select id from alert where patient_id = ?', [patient.id]);
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const [versions] = await sql<{ patient: number; plan: number; task: number }>(
@@ -593,6 +687,8 @@ async function fixture(): Promise<Fixture> {
     noteId: note.data!.addTaskNote.id,
     noteText,
     checkInId: checkIn.data!.recordCheckIn.id,
+    ruleId: rule.data!.addWarningSignRule.id,
+    alertId: alert.id,
     eventId: event.id,
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,

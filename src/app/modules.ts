@@ -1,4 +1,5 @@
 import type { HubModule } from '../core/module';
+import { alertsModule } from '../modules/alerts';
 import { auditModule } from '../modules/audit';
 import { carePlansModule } from '../modules/care-plans';
 import { checkInsModule } from '../modules/check-ins';
@@ -9,6 +10,7 @@ import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
 import { providersModule } from '../modules/providers';
 import { tasksModule } from '../modules/tasks';
+import { warningSignsModule } from '../modules/warning-signs';
 
 /**
  * The one list of the hub's modules. Schema, ORM entities, per-request
@@ -26,5 +28,7 @@ export const MODULES: readonly HubModule[] = [
   tasksModule,
   measuresModule,
   checkInsModule,
+  warningSignsModule,
+  alertsModule,
   auditModule,
 ];

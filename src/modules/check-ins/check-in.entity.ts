@@ -79,7 +79,7 @@ export class Observation implements Node {
   @ManyToOne(() => Patient, { ref: true })
   patient!: Ref<Patient>;
 
-  /** The measure's code (measure.code), kept as text so the catalogue stays a plain lookup. */
+  /** The measure's code, checked against the catalogue on write (measures are never deleted); text, so the catalogue stays a plain lookup. */
   @Property({ type: 'text', fieldName: 'measure_code' })
   @Field({ name: 'measureCode', description: 'The measure\'s code, e.g. "29463-7"; `measure` gives the whole catalogue entry.' })
   measureCode!: string;

@@ -211,23 +211,27 @@ export const checkIns = {
   },
 
   /**
-   * A patient's values of one measure taken since `since`, oldest first, read
-   * inside a write (rules look back over their window, including the values
-   * the write just added).
+   * Inside a write (so the values it just added count): the patient's values
+   * of one measure taken from `from` up to `to`, oldest first.
    */
-  async valuesSince(write: PatientWrite, measureCode: string, since: Date): Promise<Observation[]> {
+  async valuesBetween(write: PatientWrite, measureCode: string, from: Date, to: Date): Promise<Observation[]> {
     await write.em.flush();
     return write.em.find(
       Observation,
-      { patient: write.patientId, measureCode, takenAt: { $gte: since } },
+      { patient: write.patientId, measureCode, takenAt: { $gte: from, $lte: to } },
       { orderBy: { takenAt: 'asc', id: 'asc' } },
     );
   },
 
-  /** The patient's `n` newest values of a measure, newest first, read inside a write. */
-  async newestValues(write: PatientWrite, measureCode: string, n: number): Promise<Observation[]> {
+  /** Inside a write: the patient's `n` values of a measure taken last up to `observation` (itself first), newest first. */
+  async valuesUpTo(write: PatientWrite, observation: Observation, n: number): Promise<Observation[]> {
     await write.em.flush();
-    return write.em.find(Observation, { patient: write.patientId, measureCode }, { orderBy: { takenAt: 'desc', id: 'desc' }, limit: n });
+    const { measureCode, takenAt, id } = observation;
+    return write.em.find(
+      Observation,
+      { patient: write.patientId, measureCode, $or: [{ takenAt: { $lt: takenAt } }, { takenAt, id: { $lte: id } }] },
+      { orderBy: { takenAt: 'desc', id: 'desc' }, limit: n },
+    );
   },
 };
 

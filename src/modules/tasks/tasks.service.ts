@@ -10,9 +10,9 @@ import { defineLifecycle } from '../../core/lifecycle';
 import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagination';
 import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
-import { carePlans } from '../care-plans';
+import { carePlans, type CarePlan } from '../care-plans';
 import { Provider, providers } from '../providers';
-import { Task, TaskNote, TaskPriority, TaskStatus } from './task.entity';
+import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
 
 /** The FHIR Task lifecycle (docs/contract.md), enforced here and nowhere else. */
@@ -104,6 +104,40 @@ async function taskForChange(write: PatientWrite, id: string, expectedVersion: n
   return { task, plan, checkVersion: () => assertVersion(task, expectedVersion, 'Task') };
 }
 
+/** A new task on `plan` (re-read in the write), with its TASK_CREATED event. */
+function insertTask(
+  write: PatientWrite,
+  plan: CarePlan,
+  fields: {
+    title: string;
+    description: string | null;
+    kind: TaskKind;
+    priority: TaskPriority;
+    assigneeId: string | null;
+    requesterId: string;
+    dueAt: Date | null;
+  },
+): Task {
+  const task = write.em.create(Task, {
+    carePlan: plan,
+    patient: plan.patient.id,
+    title: fields.title,
+    description: fields.description,
+    kind: fields.kind,
+    priority: fields.priority,
+    assignee: fields.assigneeId,
+    requester: fields.requesterId,
+    dueAt: fields.dueAt,
+  });
+  write.event({
+    type: TaskEvent.TASK_CREATED,
+    summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
+    subjects: [plan.id, task.id],
+    changes: { assigneeId: fields.assigneeId, status: task.status },
+  });
+  return task;
+}
+
 /** Due times outside this window are typing mistakes, not plans. */
 const EARLIEST_DUE = new Date('2000-01-01T00:00:00Z');
 const LATEST_DUE = new Date('2101-01-01T00:00:00Z');
@@ -164,6 +198,35 @@ export const tasks = {
     return toConnection(list, page.first, Number(n), (t) => [t.id]);
   },
 
+  /**
+   * Inside another module's write, which has already decided who may cause it
+   * (alerts: a warning sign met): a task on an open plan, assigned to an
+   * active member, recorded with TASK_CREATED after that write's own events.
+   */
+  async raise(
+    write: PatientWrite,
+    input: {
+      carePlanId: string;
+      title: string;
+      description: string;
+      kind: TaskKind;
+      priority: TaskPriority;
+      assigneeId: string;
+      requesterId: string;
+    },
+  ): Promise<Task> {
+    const plan = await carePlans.forChange(write, input.carePlanId);
+    return insertTask(write, plan, {
+      title: input.title,
+      description: input.description,
+      kind: input.kind,
+      priority: input.priority,
+      assigneeId: input.assigneeId,
+      requesterId: input.requesterId,
+      dueAt: null,
+    });
+  },
+
   /** Any active team member may create a task on an open plan; the assignee must be on the team. */
   async create(ctx: Context, input: CreateTaskInput): Promise<Task> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
@@ -177,24 +240,15 @@ export const tasks = {
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
-      const task = write.em.create(Task, {
-        carePlan: current,
-        patient: current.patient.id,
+      return insertTask(write, current, {
         title: input.title.trim(),
         description: input.description ?? null,
         kind: input.kind,
         priority: input.priority ?? TaskPriority.ROUTINE,
-        assignee: assigneeId,
-        requester: requesterId,
+        assigneeId,
+        requesterId,
         dueAt: input.dueAt ?? null,
       });
-      write.event({
-        type: TaskEvent.TASK_CREATED,
-        summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
-        subjects: [current.id, task.id],
-        changes: { assigneeId, status: task.status },
-      });
-      return task;
     });
   },
 
