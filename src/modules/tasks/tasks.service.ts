@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember, whereActiveMember } from '../../auth/membership';
 import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
+import { addChange, createdValues, type Changes } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -188,11 +189,23 @@ export const tasks = {
         requester: requesterId,
         dueAt: input.dueAt ?? null,
       });
+      const name = await providers.names(write.em, [requesterId, assigneeId]);
       write.event({
         type: TaskEvent.TASK_CREATED,
-        summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
+        summary:
+          `${name(requesterId)} created task "${task.title}" (${task.kind}, ${task.priority}) on care plan "${current.title}"` +
+          (assigneeId ? ` for ${name(assigneeId)}` : ', unassigned'),
         subjects: [current.id, task.id],
-        changes: { assigneeId, status: task.status },
+        changes: createdValues({
+          title: task.title,
+          description: task.description,
+          kind: task.kind,
+          priority: task.priority,
+          status: task.status,
+          assignee: assigneeId,
+          requester: requesterId,
+          dueAt: task.dueAt,
+        }),
       });
       return task;
     });
@@ -219,14 +232,22 @@ export const tasks = {
       if (!(await isActiveMember(write.em, task.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
-      const from = { assigneeId: task.assignee?.id ?? null, status: task.status };
+      const from = { assignee: task.assignee?.id ?? null, status: task.status };
       task.assignee = write.em.getReference(Provider, assigneeId, { wrapped: true });
       task.status = TaskStatus.REQUESTED;
+      const changes: Changes = {};
+      addChange(changes, 'assignee', from.assignee, assigneeId);
+      addChange(changes, 'status', from.status, task.status);
+      const name = await providers.names(write.em, [viewerId, from.assignee, assigneeId]);
       write.event({
         type: TaskEvent.TASK_ASSIGNED,
-        summary: `Task "${task.title}" assigned`,
+        summary: claimsUnassigned
+          ? `${name(viewerId)} took on "${task.title}"`
+          : from.assignee
+            ? `${name(viewerId)} reassigned "${task.title}" from ${name(from.assignee)} to ${name(assigneeId)}`
+            : `${name(viewerId)} assigned "${task.title}" to ${name(assigneeId)}`,
         subjects: [plan.id, task.id],
-        changes: { assigneeId: { from: from.assigneeId, to: assigneeId }, status: { from: from.status, to: task.status } },
+        changes,
       });
       return task;
     });
@@ -254,17 +275,20 @@ export const tasks = {
       checkVersion();
       taskLifecycle.assertMove(task.status, input.to);
       const from = task.status;
+      const changes = addChange({}, 'status', from, input.to);
       task.status = input.to;
       const note = input.note?.trim();
       if (note) {
+        addChange(changes, 'statusReason', task.statusReason, note);
         task.statusReason = note;
         write.em.create(TaskNote, { task, patient: task.patient.id, author: viewerId, text: note });
       }
+      const name = await providers.names(write.em, [viewerId]);
       write.event({
         type: TaskEvent.TASK_STATUS_CHANGED,
-        summary: `Task "${task.title}" moved from ${from} to ${input.to}`,
+        summary: `${name(viewerId)} moved "${task.title}" from ${from} to ${input.to}`,
         subjects: [plan.id, task.id],
-        changes: { status: { from, to: input.to }, ...(note ? { note } : {}) },
+        changes,
       });
       return task;
     });
@@ -276,9 +300,10 @@ export const tasks = {
     const authorId = await access.assertMember(ctx, found.patient.id);
     return writePatient(ctx, found.patient.id, async (write) => {
       const note = write.em.create(TaskNote, { task: found.id, patient: found.patient.id, author: authorId, text: input.text.trim() });
+      const name = await providers.names(write.em, [authorId]);
       write.event({
         type: TaskEvent.TASK_NOTE_ADDED,
-        summary: `Note added to task "${found.title}"`,
+        summary: `${name(authorId)} added a note to "${found.title}"`,
         subjects: [found.carePlan.id, found.id],
       });
       return note;
@@ -295,15 +320,17 @@ export const tasks = {
     return writePatient(ctx, patientId, async (write) => {
       const open = await write.em.find(Task, { patient: patientId, assignee: providerId, status: { $in: [...taskLifecycle.open] } });
       for (const task of open) {
-        const from = task.status;
+        const changes = addChange({}, 'assignee', providerId, null);
+        addChange(changes, 'status', task.status, TaskStatus.REQUESTED);
+        addChange(changes, 'statusReason', task.statusReason, reason.statusReason);
         task.assignee = null;
         task.status = TaskStatus.REQUESTED;
         task.statusReason = reason.statusReason;
         write.event({
           type: TaskEvent.TASK_UNASSIGNED,
-          summary: `Task "${task.title}" needs a new assignee (${reason.summary})`,
+          summary: `"${task.title}" needs a new assignee: ${reason.summary}`,
           subjects: [task.carePlan.id, task.id],
-          changes: { assigneeId: { from: providerId, to: null }, status: { from, to: TaskStatus.REQUESTED } },
+          changes,
         });
       }
       return open.length;
