@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember, whereActiveMember } from '../../auth/membership';
 import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
-import { addChange, createdValues, type Changes } from '../../core/changes';
+import { addChange, createdValues } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -232,19 +232,18 @@ export const tasks = {
       if (!(await isActiveMember(write.em, task.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
-      const from = { assignee: task.assignee?.id ?? null, status: task.status };
+      const previous = task.assignee?.id ?? null;
+      const changes = addChange({}, 'assignee', previous, assigneeId);
+      addChange(changes, 'status', task.status, TaskStatus.REQUESTED);
       task.assignee = write.em.getReference(Provider, assigneeId, { wrapped: true });
       task.status = TaskStatus.REQUESTED;
-      const changes: Changes = {};
-      addChange(changes, 'assignee', from.assignee, assigneeId);
-      addChange(changes, 'status', from.status, task.status);
-      const name = await providers.names(write.em, [viewerId, from.assignee, assigneeId]);
+      const name = await providers.names(write.em, [viewerId, previous, assigneeId]);
       write.event({
         type: TaskEvent.TASK_ASSIGNED,
         summary: claimsUnassigned
           ? `${name(viewerId)} took on "${task.title}"`
-          : from.assignee
-            ? `${name(viewerId)} reassigned "${task.title}" from ${name(from.assignee)} to ${name(assigneeId)}`
+          : previous
+            ? `${name(viewerId)} reassigned "${task.title}" from ${name(previous)} to ${name(assigneeId)}`
             : `${name(viewerId)} assigned "${task.title}" to ${name(assigneeId)}`,
         subjects: [plan.id, task.id],
         changes,
