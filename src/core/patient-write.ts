@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../auth/access';
 import { EVENTS_CHANNEL } from '../events/bus';
 import { Event } from '../events/event.entity';
+import { toFieldChanges, type Changes } from './changes';
 import type { Context } from './context';
 import { notFound } from './errors';
 
@@ -12,7 +13,13 @@ export interface EventInput {
   summary: string;
   /** Ids of the objects the change concerns, most general first (plan, then task). */
   subjects?: (string | null | undefined)[];
-  changes?: Record<string, unknown>;
+  /**
+   * What the change did to its object (the last subject; the patient record
+   * when there is none), by GraphQL field name: `createdValues` for a
+   * creation, `applyChanges`/`diffChanges`/`addChange` for an edit. Left out
+   * for events that change no field (a note added).
+   */
+  changes?: Changes;
 }
 
 /**
@@ -63,7 +70,7 @@ export class PatientWrite {
       actorSub: this.outer.viewer.sub,
       subjectIds: (input.subjects ?? []).filter((id): id is string => !!id),
       summary: input.summary,
-      changes: input.changes ?? null,
+      changes: toFieldChanges(input.changes),
     });
     this.events.push(event);
     return event;

@@ -1,5 +1,6 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { FieldChange } from '../core/changes';
 import { defineIdType, typeOfId } from '../core/ids';
 import { Node } from '../core/node';
 import { EventType } from './event-types';
@@ -61,12 +62,27 @@ export class Event implements Node {
   subjectIds: string[] = [];
 
   @Property({ type: 'text' })
-  @Field({ description: 'One human-readable line, e.g. "Task \\"Wound check\\" moved from ACCEPTED to IN_PROGRESS".' })
+  @Field({
+    description:
+      'One human-readable line naming who did what, e.g. "Dr. A handed care plan \\"Hip recovery\\" to Dr. B", ' +
+      '"Nurse B moved \\"Wound check\\" from ACCEPTED to IN_PROGRESS".',
+  })
   summary!: string;
 
-  /** What changed, as `{ field: { from, to } }` or the created values. */
+  /**
+   * What changed, field by field, in the order the service set them
+   * (`toFieldChanges` in core/changes.ts); null for events that change no
+   * field of an object.
+   */
   @Property({ type: 'jsonb', nullable: true })
-  changes: Record<string, unknown> | null = null;
+  @Field(() => [FieldChange], {
+    nullable: true,
+    description:
+      'What the change did to the object the event concerns, field by field, from what to what: a creation lists the fields it set ' +
+      '(from null), an edit the fields that moved. Null for events that change no field of an object, such as a note added to a task. ' +
+      'Enough for a dashboard to update what it shows without querying again.',
+  })
+  changes: FieldChange[] | null = null;
 }
 
 /** The id of the event's subject of `type` (a GraphQL type name such as `Task`), or null. */

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { activeMemberships, patientsOfMember } from '../../auth/membership';
 import { byIdLoader } from '../../core/batch';
+import { createdValues } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -117,7 +118,7 @@ export const alerts = {
       type: AlertEvent.ALERT_RAISED,
       summary: `${alert.severity} alert: ${alert.summary}`,
       subjects: [plan.id, alert.id, input.rule?.id, input.checkIn?.id],
-      changes: { status: { from: null, to: AlertStatus.OPEN }, severity: { from: null, to: alert.severity } },
+      changes: createdValues({ reason: alert.reason, severity: alert.severity, status: alert.status, summary: alert.summary }),
     });
     const task = await tasks.raise(write, {
       carePlanId: plan.id,

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
+import { PageArgs } from '../../core/pagination';
 import { Event, subjectOf } from '../../events/event.entity';
+import { EventConnection } from '../../events/events.service';
 import { Patient, patients } from '../patients';
 import { Provider, providers } from '../providers';
 import { CarePlan } from './care-plan.entity';
@@ -56,6 +58,16 @@ export class CarePlanResolver {
   })
   owner(@Root() plan: CarePlan, @Ctx() ctx: Context) {
     return providers.get(ctx, plan.owner.id);
+  }
+
+  @FieldResolver(() => EventConnection, {
+    description:
+      "The plan's revision history, oldest first (the order of `sequence`, so live `patientEvents` continue it): every event that " +
+      'created or changed the plan, one of its goals or one of its tasks — who (`actor`), when (`at`), what (`type`, `summary`) and ' +
+      'each field from what to what (`changes`). Events that change no field (a note added) are not revisions. Team members only, like the plan.',
+  })
+  revisions(@Root() plan: CarePlan, @Args() args: PageArgs, @Ctx() ctx: Context) {
+    return carePlans.revisions(ctx, plan, args);
   }
 }
 

@@ -2,12 +2,14 @@ import DataLoader from 'dataloader';
 import { access } from '../../auth/access';
 import { isActiveMember } from '../../auth/membership';
 import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
-import { applyChanges, describeChanges } from '../../core/changes';
+import { applyChanges, createdValues, describeChanges } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
 import { writePatient, type PatientWrite } from '../../core/patient-write';
+import { toConnection, toPage, type PageArgs } from '../../core/pagination';
+import { changePagesLoader } from '../../events/change-pages';
 import { defineEventTypes } from '../../events/event-types';
 import { Provider, providers } from '../providers';
 import { CarePlan, CarePlanStatus } from './care-plan.entity';
@@ -49,6 +51,7 @@ export const carePlanLoaders = ((em, _viewer, all) => {
     carePlanById: byIdLoader(em, CarePlan),
     carePlansByPatient: byPatient(false),
     activeCarePlansByPatient: byPatient(true),
+    revisionPagesByPlan: changePagesLoader(em),
   };
 }) satisfies LoaderFactory;
 
@@ -76,6 +79,20 @@ export const carePlans = {
     await access.assertClinical(ctx, patientId);
     const [latest] = await ctx.loaders.activeCarePlansByPatient.load(patientId);
     return latest ?? null;
+  },
+
+  /**
+   * The plan's history, oldest first: every event about the plan, its goals
+   * or its tasks that changed a field (creations included; notes are no
+   * revision), with who, when, and each field from what to what. Seen by
+   * the care team, like the plan. Batched: a page of revisions for every
+   * plan of a dashboard is one statement.
+   */
+  async revisions(ctx: Context, plan: CarePlan, args: PageArgs) {
+    await access.assertCanSeePatient(ctx, plan.patient.id);
+    const page = toPage(args, ['int']);
+    const { rows, totalCount } = await ctx.loaders.revisionPagesByPlan.load({ patientId: plan.patient.id, subjectId: plan.id, page });
+    return toConnection(rows, page.first, totalCount, (event) => [event.sequence]);
   },
 
   /** Inside a write: the plan, re-read in its transaction, refusing a closed (COMPLETED, REVOKED) one. */
@@ -107,11 +124,19 @@ export const carePlans = {
         description: input.description ?? null,
         warningSigns: input.warningSigns ?? [],
       });
+      const name = await providers.names(write.em, [ctx.viewer.providerId, ownerId]);
       write.event({
         type: CarePlanEvent.CARE_PLAN_CREATED,
-        summary: `Care plan "${plan.title}" (${plan.category}) created`,
+        summary: `${name(ctx.viewer.providerId)} started care plan "${plan.title}" (${plan.category}), owned by ${name(ownerId)}`,
         subjects: [plan.id],
-        changes: { ownerId, category: plan.category },
+        changes: createdValues({
+          title: plan.title,
+          category: plan.category,
+          status: plan.status,
+          owner: ownerId,
+          description: plan.description,
+          warningSigns: plan.warningSigns,
+        }),
       });
       return plan;
     });
@@ -149,9 +174,10 @@ export const carePlans = {
         status: input.status ?? undefined,
       });
       if (!Object.keys(changes).length) return current;
+      const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: CarePlanEvent.CARE_PLAN_UPDATED,
-        summary: `Care plan "${current.title}" updated: ${describeChanges(changes)}`,
+        summary: `${name(ctx.viewer.providerId)} updated care plan "${current.title}": ${describeChanges(changes)}`,
         subjects: [current.id],
         changes,
       });
@@ -173,11 +199,13 @@ export const carePlans = {
       }
       const from = current.owner.id;
       current.owner = write.em.getReference(Provider, newOwnerId, { wrapped: true });
+      const name = await providers.names(write.em, [from, newOwnerId]);
       write.event({
         type: CarePlanEvent.CARE_PLAN_OWNER_CHANGED,
-        summary: `Ownership of care plan "${current.title}" transferred`,
+        // Only the owner hands a plan over, so the actor is the previous owner.
+        summary: `${name(from)} handed care plan "${current.title}" to ${name(newOwnerId)}`,
         subjects: [current.id],
-        changes: { ownerId: { from, to: newOwnerId } },
+        changes: { owner: { from, to: newOwnerId } },
       });
       return current;
     });

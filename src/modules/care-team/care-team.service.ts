@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { access } from '../../auth/access';
 import { isActiveMember, whereMembershipActive } from '../../auth/membership';
 import { groupInKeyOrder, readOnlyRows } from '../../core/batch';
+import { addChange, createdValues } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -75,7 +76,8 @@ export const careTeam = {
       write.event({
         type: CareTeamEvent.CARE_TEAM_MEMBER_ADDED,
         summary: `${provider.name} joined the care team as ${member.role}`,
-        changes: { providerId, role: member.role },
+        subjects: [member.id],
+        changes: createdValues({ provider: providerId, role: member.role, startedAt: member.startedAt }),
       });
       return member;
     });
@@ -106,11 +108,12 @@ export const careTeam = {
       write.event({
         type: CareTeamEvent.CARE_TEAM_MEMBER_ENDED,
         summary: `${name} left the care team (${member.role})`,
-        changes: { providerId },
+        subjects: [member.id],
+        changes: addChange({}, 'endedAt', null, member.endedAt),
       });
       await tasks.unassignAllOf(await write.context(), write.patientId, providerId, {
         statusReason: 'Assignee left the care team',
-        summary: `${name} left the team`,
+        summary: `${name} left the care team`,
       });
       return member;
     });

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
-import { applyChanges, describeChanges } from '../../core/changes';
+import { applyChanges, createdValues, describeChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -10,6 +10,7 @@ import { defineLifecycle } from '../../core/lifecycle';
 import { writePatient } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { carePlans } from '../care-plans';
+import { providers } from '../providers';
 import { Goal, GoalStatus } from './goal.entity';
 import type { AddGoalInput, UpdateGoalInput } from './goal.types';
 
@@ -82,10 +83,12 @@ export const goals = {
         dueDate,
       });
       current.updatedAt = new Date(); // goals are part of the plan: its version moves too
+      const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: GoalEvent.GOAL_ADDED,
-        summary: `Goal added to "${current.title}": ${goal.description}`,
+        summary: `${name(ctx.viewer.providerId)} added goal "${goal.description}" to care plan "${current.title}"`,
         subjects: [current.id, goal.id],
+        changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
       });
       return goal;
     });
@@ -110,9 +113,10 @@ export const goals = {
       });
       if (!Object.keys(changes).length) return goal;
       plan.updatedAt = new Date(); // goals are part of the plan: its version moves too
+      const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: GoalEvent.GOAL_UPDATED,
-        summary: `Goal "${goal.description}" updated: ${describeChanges(changes)}`,
+        summary: `${name(ctx.viewer.providerId)} updated goal "${goal.description}": ${describeChanges(changes)}`,
         subjects: [plan.id, goal.id],
         changes,
       });

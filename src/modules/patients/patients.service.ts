@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { whereActiveMember } from '../../auth/membership';
 import { byIdLoader, readOnlyEntity } from '../../core/batch';
-import { changedValues, diffChanges } from '../../core/changes';
+import { changedValues, createdValues, diffChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -11,6 +11,7 @@ import { toConnection, toPage } from '../../core/pagination';
 import { writeNewPatient, writePatient } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { organizations } from '../organizations';
+import { providers } from '../providers';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
 
@@ -112,16 +113,18 @@ export const patients = {
     if (await ctx.em.count(Patient, { organization: org.id, mrn })) {
       throw badInput('mrn', 'A patient with this MRN already exists in the organization');
     }
+    const fields = { mrn, name: input.name.trim(), birthDate: toBirthDate(input.birthDate, 'birthDate'), ...recordFields(input) };
     const patient = ctx.em.create(Patient, {
       organization: org.id, // loaded read-only: refer to it by id
-      mrn,
-      name: input.name.trim(),
-      birthDate: toBirthDate(input.birthDate, 'birthDate'),
-      ...recordFields(input),
+      ...fields,
     });
     try {
       return await writeNewPatient(ctx, patient, async (write) => {
-        write.event({ type: PatientEvent.PATIENT_CREATED, summary: `Patient record created (MRN ${mrn})` });
+        write.event({
+          type: PatientEvent.PATIENT_CREATED,
+          summary: `Patient record created (MRN ${mrn})`,
+          changes: createdValues(fields),
+        });
         return patient;
       });
     } catch (err) {
@@ -145,9 +148,10 @@ export const patients = {
       if (!Object.keys(changes).length) return patient;
       // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
       write.em.assign(patient, changedValues<Patient>(changes));
+      const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: PatientEvent.PATIENT_UPDATED,
-        summary: `Patient record updated: ${Object.keys(changes).join(', ')}`,
+        summary: `${name(ctx.viewer.providerId)} updated the patient record: ${Object.keys(changes).join(', ')}`,
         changes,
       });
       return patient;

@@ -81,6 +81,21 @@ export const providers = {
     };
   },
 
+  /**
+   * Providers' names for event summaries ("Dr. A handed the plan to Dr. B"),
+   * read in one statement through `em` (a write's transaction). The answer
+   * names a provider by id; a null id is the operator (an ADMIN token that
+   * is no provider) who made a change.
+   */
+  async names(em: EntityManager, ids: readonly (string | null | undefined)[]): Promise<(id: string | null | undefined) => string> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    const rows = wanted.length
+      ? await em.execute<{ id: string; name: string }[]>(em.getKnex()('provider').select('id', 'name').whereIn('id', wanted))
+      : [];
+    const byId = new Map(rows.map((row) => [row.id, row.name]));
+    return (id) => (id ? (byId.get(id) ?? 'A former provider') : 'An operator');
+  },
+
   /** An organization's providers, in id order. */
   ofOrganization(ctx: Context, organizationId: string, args: PageArgs) {
     return keysetPage(ctx.em, Provider, { organization: organizationId }, toPage(args, ['string']), 'id');

@@ -10,7 +10,7 @@ import { Task } from './task.entity';
 export async function isEventOfMyTask({ event, scope }: Delivery, providerId: string): Promise<boolean> {
   const taskId = subjectOf(event, 'Task');
   if (!taskId) return false;
-  if ((event.changes as { assigneeId?: { from?: string } } | null)?.assigneeId?.from === providerId) return true;
+  if (event.changes?.some((change) => change.field === 'assignee' && change.from === providerId)) return true;
   // Whose task it is now: read once per delivered batch, for all subscribers.
   const assignee = await scope.memo(
     `assignee:${taskId}`,

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember, whereActiveMember } from '../../auth/membership';
 import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
+import { addChange, createdValues } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -105,7 +106,7 @@ async function taskForChange(write: PatientWrite, id: string, expectedVersion: n
 }
 
 /** A new task on `plan` (re-read in the write), with its TASK_CREATED event. */
-function insertTask(
+async function insertTask(
   write: PatientWrite,
   plan: CarePlan,
   fields: {
@@ -117,7 +118,8 @@ function insertTask(
     requesterId: string;
     dueAt: Date | null;
   },
-): Task {
+): Promise<Task> {
+  const { assigneeId, requesterId } = fields;
   const task = write.em.create(Task, {
     carePlan: plan,
     patient: plan.patient.id,
@@ -125,15 +127,27 @@ function insertTask(
     description: fields.description,
     kind: fields.kind,
     priority: fields.priority,
-    assignee: fields.assigneeId,
-    requester: fields.requesterId,
+    assignee: assigneeId,
+    requester: requesterId,
     dueAt: fields.dueAt,
   });
+  const name = await providers.names(write.em, [requesterId, assigneeId]);
   write.event({
     type: TaskEvent.TASK_CREATED,
-    summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
+    summary:
+      `${name(requesterId)} created task "${task.title}" (${task.kind}, ${task.priority}) on care plan "${plan.title}"` +
+      (assigneeId ? ` for ${name(assigneeId)}` : ', unassigned'),
     subjects: [plan.id, task.id],
-    changes: { assigneeId: fields.assigneeId, status: task.status },
+    changes: createdValues({
+      title: task.title,
+      description: task.description,
+      kind: task.kind,
+      priority: task.priority,
+      status: task.status,
+      assignee: assigneeId,
+      requester: requesterId,
+      dueAt: task.dueAt,
+    }),
   });
   return task;
 }
@@ -273,14 +287,21 @@ export const tasks = {
       if (!(await isActiveMember(write.em, task.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
-      const from = { assigneeId: task.assignee?.id ?? null, status: task.status };
+      const previous = task.assignee?.id ?? null;
+      const changes = addChange({}, 'assignee', previous, assigneeId);
+      addChange(changes, 'status', task.status, TaskStatus.REQUESTED);
       task.assignee = write.em.getReference(Provider, assigneeId, { wrapped: true });
       task.status = TaskStatus.REQUESTED;
+      const name = await providers.names(write.em, [viewerId, previous, assigneeId]);
       write.event({
         type: TaskEvent.TASK_ASSIGNED,
-        summary: `Task "${task.title}" assigned`,
+        summary: claimsUnassigned
+          ? `${name(viewerId)} took on "${task.title}"`
+          : previous
+            ? `${name(viewerId)} reassigned "${task.title}" from ${name(previous)} to ${name(assigneeId)}`
+            : `${name(viewerId)} assigned "${task.title}" to ${name(assigneeId)}`,
         subjects: [plan.id, task.id],
-        changes: { assigneeId: { from: from.assigneeId, to: assigneeId }, status: { from: from.status, to: task.status } },
+        changes,
       });
       return task;
     });
@@ -308,17 +329,20 @@ export const tasks = {
       checkVersion();
       taskLifecycle.assertMove(task.status, input.to);
       const from = task.status;
+      const changes = addChange({}, 'status', from, input.to);
       task.status = input.to;
       const note = input.note?.trim();
       if (note) {
+        addChange(changes, 'statusReason', task.statusReason, note);
         task.statusReason = note;
         write.em.create(TaskNote, { task, patient: task.patient.id, author: viewerId, text: note });
       }
+      const name = await providers.names(write.em, [viewerId]);
       write.event({
         type: TaskEvent.TASK_STATUS_CHANGED,
-        summary: `Task "${task.title}" moved from ${from} to ${input.to}`,
+        summary: `${name(viewerId)} moved "${task.title}" from ${from} to ${input.to}`,
         subjects: [plan.id, task.id],
-        changes: { status: { from, to: input.to }, ...(note ? { note } : {}) },
+        changes,
       });
       return task;
     });
@@ -330,9 +354,10 @@ export const tasks = {
     const authorId = await access.assertMember(ctx, found.patient.id);
     return writePatient(ctx, found.patient.id, async (write) => {
       const note = write.em.create(TaskNote, { task: found.id, patient: found.patient.id, author: authorId, text: input.text.trim() });
+      const name = await providers.names(write.em, [authorId]);
       write.event({
         type: TaskEvent.TASK_NOTE_ADDED,
-        summary: `Note added to task "${found.title}"`,
+        summary: `${name(authorId)} added a note to "${found.title}"`,
         subjects: [found.carePlan.id, found.id],
       });
       return note;
@@ -349,15 +374,17 @@ export const tasks = {
     return writePatient(ctx, patientId, async (write) => {
       const open = await write.em.find(Task, { patient: patientId, assignee: providerId, status: { $in: [...taskLifecycle.open] } });
       for (const task of open) {
-        const from = task.status;
+        const changes = addChange({}, 'assignee', providerId, null);
+        addChange(changes, 'status', task.status, TaskStatus.REQUESTED);
+        addChange(changes, 'statusReason', task.statusReason, reason.statusReason);
         task.assignee = null;
         task.status = TaskStatus.REQUESTED;
         task.statusReason = reason.statusReason;
         write.event({
           type: TaskEvent.TASK_UNASSIGNED,
-          summary: `Task "${task.title}" needs a new assignee (${reason.summary})`,
+          summary: `"${task.title}" needs a new assignee: ${reason.summary}`,
           subjects: [task.carePlan.id, task.id],
-          changes: { assigneeId: { from: providerId, to: null }, status: { from, to: TaskStatus.REQUESTED } },
+          changes,
         });
       }
       return open.length;

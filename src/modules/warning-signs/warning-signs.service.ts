@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
-import { applyChanges, describeChanges } from '../../core/changes';
+import { applyChanges, createdValues, describeChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -158,6 +158,19 @@ export const warningSigns = {
         type: WarningSignEvent.WARNING_SIGN_RULE_ADDED,
         summary: `Warning sign added to "${current.title}": ${describeRule(rule, measure)} (${rule.severity})`,
         subjects: [current.id, rule.id],
+        changes: createdValues({
+          measureCode: rule.measureCode,
+          comparison: rule.comparison,
+          threshold: rule.threshold,
+          withinDays: rule.withinDays,
+          consecutive: rule.consecutive,
+          item: rule.item,
+          codes: rule.codes,
+          severity: rule.severity,
+          instruction: rule.instruction,
+          assignRole: rule.assignRole,
+          active: rule.active,
+        }),
       });
       return rule;
     });
