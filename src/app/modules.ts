@@ -3,6 +3,7 @@ import { auditModule } from '../modules/audit';
 import { carePlansModule } from '../modules/care-plans';
 import { careTeamModule } from '../modules/care-team';
 import { goalsModule } from '../modules/goals';
+import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
 import { providersModule } from '../modules/providers';
@@ -17,6 +18,7 @@ import { tasksModule } from '../modules/tasks';
 export const MODULES: readonly HubModule[] = [
   organizationsModule,
   providersModule,
+  medicationSafetyModule,
   patientsModule,
   careTeamModule,
   carePlansModule,

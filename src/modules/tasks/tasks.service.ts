@@ -11,8 +11,10 @@ import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagin
 import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { carePlans } from '../care-plans';
+import { medicationSafety, overrideChanges, overrideSummary } from '../medication-safety';
+import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
-import { Task, TaskNote, TaskPriority, TaskStatus } from './task.entity';
+import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
 
 /** The FHIR Task lifecycle (docs/contract.md), enforced here and nowhere else. */
@@ -164,7 +166,11 @@ export const tasks = {
     return toConnection(list, page.first, Number(n), (t) => [t.id]);
   },
 
-  /** Any active team member may create a task on an open plan; the assignee must be on the team. */
+  /**
+   * Any active team member may create a task on an open plan; the assignee
+   * must be on the team. A MEDICATION task may name its drug, which is checked
+   * against the patient's allergies (SAFETY_CONFLICT unless overridden).
+   */
   async create(ctx: Context, input: CreateTaskInput): Promise<Task> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
     const assigneeId = input.assigneeId ? expectId('Provider', input.assigneeId, 'assigneeId') : null;
@@ -172,17 +178,29 @@ export const tasks = {
     if (input.dueAt && !(input.dueAt >= EARLIEST_DUE && input.dueAt < LATEST_DUE)) {
       throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
     }
+    const medication = input.medication?.trim() || null;
+    if (input.medication != null && !medication) throw badInput('medication', 'medication must not be blank');
+    if (medication && input.kind !== TaskKind.MEDICATION) throw badInput('medication', 'Only a MEDICATION task names a medication');
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
+      // The allergies as they are under the patient lock: a concurrent record update cannot slip in between.
+      const override = medication
+        ? medicationSafety.guard(write, {
+            allergies: (await write.em.findOneOrFail(Patient, current.patient.id, { refresh: true })).allergies,
+            medications: [{ name: medication, field: 'medication' }],
+            overrideReason: input.overrideReason,
+          })
+        : null;
       const task = write.em.create(Task, {
         carePlan: current,
         patient: current.patient.id,
         title: input.title.trim(),
         description: input.description ?? null,
         kind: input.kind,
+        medication,
         priority: input.priority ?? TaskPriority.ROUTINE,
         assignee: assigneeId,
         requester: requesterId,
@@ -190,9 +208,9 @@ export const tasks = {
       });
       write.event({
         type: TaskEvent.TASK_CREATED,
-        summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created`,
+        summary: `Task "${task.title}" (${task.kind}, ${task.priority}) created${overrideSummary(override)}`,
         subjects: [current.id, task.id],
-        changes: { assigneeId, status: task.status },
+        changes: { assigneeId, status: task.status, ...(medication ? { medication } : {}), ...overrideChanges(override) },
       });
       return task;
     });
