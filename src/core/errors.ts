@@ -65,6 +65,8 @@ export interface SafetyConflictExtensions {
   drugClass: string | null;
   /** What a clinician should know about this kind of conflict; null when nothing. */
   note: string | null;
+  /** The drug in the medication that conflicts (amoxicillin in "Augmentin"); null for a name the table does not know. */
+  ingredient: string | null;
   /** Every conflict found, most serious first (the first is the one above), without `field`. */
   conflicts: object[];
 }
@@ -73,17 +75,9 @@ export const safetyConflict = (message: string, extensions: SafetyConflictExtens
 
 /** Extensions our codes carry to the client (everything else is stripped). */
 const PASSED_EXTENSIONS = [
-  'currentVersion',
-  'from',
-  'to',
-  'id',
-  'allergy',
-  'medication',
-  'criticality',
-  'match',
-  'drugClass',
-  'note',
-  'conflicts',
+  ...['currentVersion', 'from', 'to', 'id'],
+  // SAFETY_CONFLICT
+  ...['allergy', 'medication', 'criticality', 'match', 'drugClass', 'note', 'ingredient', 'conflicts'],
 ];
 
 /** How errors are masked: internals shown only in development; unexpected errors reported for the log. */

@@ -1,6 +1,6 @@
 import { safetyConflict } from '../../core/errors';
 import type { PatientWrite } from '../../core/patient-write';
-import { compare, medicationIdentity, SafetyMatch } from './matcher';
+import { compare, medicationIdentity, type SafetyMatch } from './matcher';
 
 /** An allergy as the check needs it (the patients module's `Allergy` fits). */
 export interface AllergyLike {
@@ -28,6 +28,8 @@ export interface MedicationConflict {
   drugClass: string | null;
   /** The table's note on this kind of conflict; null when none. */
   note: string | null;
+  /** The drug in the medication that conflicts, as the table names it (amoxicillin in "Augmentin 625 mg"); null for a name the table does not know. */
+  ingredient: string | null;
 }
 
 /** A write that went ahead despite conflicts: the writer's reason and what they overrode. */
@@ -39,20 +41,8 @@ export interface SafetyOverride {
 const CRITICALITY_ORDER: Record<string, number> = { HIGH: 0, UNABLE_TO_ASSESS: 1, LOW: 2 };
 const MATCH_ORDER: Record<SafetyMatch, number> = { SAME_SUBSTANCE: 0, SAME_CLASS: 1, CROSS_REACTIVITY: 2 };
 
-function describe(conflict: MedicationConflict, ingredient: string | null): string {
-  const what = ingredient && medicationIdentity(conflict.medication) !== `drug:${ingredient}` ? ` (${ingredient})` : '';
-  const why =
-    conflict.match === SafetyMatch.SAME_SUBSTANCE
-      ? 'the same substance'
-      : conflict.match === SafetyMatch.SAME_CLASS
-        ? `the same class (${conflict.drugClass})`
-        : `possible cross-reactivity (${conflict.drugClass})`;
-  return `"${conflict.medication}"${what} conflicts with the recorded allergy to "${conflict.allergy}" (criticality ${conflict.criticality}): ${why}`;
-}
-
 interface Found extends MedicationConflict {
   field: string;
-  ingredient: string | null;
 }
 
 function findConflicts(allergies: readonly AllergyLike[], medications: readonly MedicationToCheck[]): Found[] {
@@ -79,7 +69,7 @@ function findConflicts(allergies: readonly AllergyLike[], medications: readonly 
   );
 }
 
-const strip = ({ field: _field, ingredient: _ingredient, ...conflict }: Found): MedicationConflict => conflict;
+const strip = ({ field: _field, ...conflict }: Found): MedicationConflict => conflict;
 
 /**
  * The allergy–medication safety check (README, "Medication safety check"): a
@@ -114,13 +104,12 @@ export const medicationSafety = {
     if (!found.length) return null;
     const reason = check.overrideReason?.trim();
     if (!reason) {
-      const [first] = found;
-      const more = found.length > 1 ? ` (and ${found.length - 1} more conflict${found.length > 2 ? 's' : ''})` : '';
-      throw safetyConflict(`${describe(first, first.ingredient)}${more}. To go ahead anyway, give overrideReason.`, {
-        field: first.field,
-        ...strip(first),
-        conflicts: found.map(strip),
-      });
+      // The message names nothing from the record (it may reach traces); the extensions say what conflicts.
+      const n = found.length;
+      throw safetyConflict(
+        `A medication being added conflicts with a recorded allergy (${n} conflict${n > 1 ? 's' : ''}: see extensions). To go ahead anyway, give overrideReason.`,
+        { field: found[0].field, ...strip(found[0]), conflicts: found.map(strip) },
+      );
     }
     write.recordOverride(reason);
     return { reason, conflicts: found.map(strip) };

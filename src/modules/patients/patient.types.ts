@@ -159,4 +159,10 @@ export class MedicationConflict {
       'What a clinician should know about this kind of conflict (how likely a cross-reaction is, exceptions); null when nothing.',
   })
   note!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The drug in the medication that conflicts, as the check names it (e.g. "amoxicillin" in "Augmentin 625 mg"); null for a name the check does not know.',
+  })
+  ingredient!: string | null;
 }
