@@ -6,6 +6,7 @@ import { checkInsModule } from '../modules/check-ins';
 import { careTeamModule } from '../modules/care-team';
 import { goalsModule } from '../modules/goals';
 import { measuresModule } from '../modules/measures';
+import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
 import { providersModule } from '../modules/providers';
@@ -21,6 +22,7 @@ import { warningSignsModule } from '../modules/warning-signs';
 export const MODULES: readonly HubModule[] = [
   organizationsModule,
   providersModule,
+  medicationSafetyModule,
   patientsModule,
   careTeamModule,
   carePlansModule,

@@ -66,4 +66,12 @@ export class AuditRecord {
   @Property({ type: 'text' })
   @Field({ description: "The request id (the client's `x-request-id`, or one the hub made), to match logs." })
   requestId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A WRITE that went ahead despite the allergy–medication safety check: the writer's `overrideReason` (the write's event says what was overridden). Null otherwise.",
+  })
+  overrideReason: string | null = null;
 }

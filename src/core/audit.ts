@@ -54,8 +54,9 @@ export class AuditLog {
     this.deniedPatients.add(patientId);
   }
 
-  recordWrite(em: EntityManager, patientId: string | null): void {
-    em.persist(em.create(AuditRecord, this.record(patientId, AuditKind.WRITE)));
+  /** The write's record, in its transaction; `overrideReason` when the writer overrode a safety check. */
+  recordWrite(em: EntityManager, patientId: string | null, overrideReason: string | null = null): void {
+    em.persist(em.create(AuditRecord, { ...this.record(patientId, AuditKind.WRITE), overrideReason }));
   }
 
   /** Writes the buffered reads and refusals in one statement (when the response is sent). */
@@ -78,6 +79,7 @@ export class AuditLog {
       operation: this.operation,
       kind,
       requestId: this.requestId,
+      overrideReason: null,
     } as AuditRecord;
   }
 }

@@ -13,6 +13,8 @@ export enum ErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   /** The document exceeds a limit (size, tokens, depth, aliases, directives, cost) or ran past its deadline. */
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** A medication conflicts with a recorded allergy and no `overrideReason` was given; nothing was written. */
+  SAFETY_CONFLICT = 'SAFETY_CONFLICT',
 }
 
 /** Codes produced by graphql-js / Apollo itself for malformed requests; they carry no internals. */
@@ -46,6 +48,37 @@ export const badInput = (field: string, message: string) => error(ErrorCode.BAD_
 export const conflict = (message: string, currentVersion: number) => error(ErrorCode.CONFLICT, message, { currentVersion });
 export const invalidTransition = (entity: string, from: string, to: string) =>
   error(ErrorCode.INVALID_TRANSITION, `${entity} cannot move from ${from} to ${to}`, { from, to });
+
+/** What a SAFETY_CONFLICT says about the (most serious) conflict, and every conflict found. */
+export interface SafetyConflictExtensions {
+  /** The input field naming the medication, e.g. `medications.1.name`, `medication`. */
+  field: string;
+  /** The allergy's substance as recorded. */
+  allergy: string;
+  /** The medication as given. */
+  medication: string;
+  /** The allergy's criticality (LOW, HIGH, UNABLE_TO_ASSESS). */
+  criticality: string;
+  /** SAME_SUBSTANCE, SAME_CLASS or CROSS_REACTIVITY. */
+  match: string;
+  /** The class through which they conflict; null for the same substance. */
+  drugClass: string | null;
+  /** What a clinician should know about this kind of conflict; null when nothing. */
+  note: string | null;
+  /** The drug in the medication that conflicts (amoxicillin in "Augmentin"); null for a name the table does not know. */
+  ingredient: string | null;
+  /** Every conflict found, most serious first (the first is the one above), without `field`. */
+  conflicts: object[];
+}
+export const safetyConflict = (message: string, extensions: SafetyConflictExtensions) =>
+  error(ErrorCode.SAFETY_CONFLICT, message, { ...extensions });
+
+/** Extensions our codes carry to the client (everything else is stripped). */
+const PASSED_EXTENSIONS = [
+  ...['currentVersion', 'from', 'to', 'id'],
+  // SAFETY_CONFLICT
+  ...['allergy', 'medication', 'criticality', 'match', 'drugClass', 'note', 'ingredient', 'conflicts'],
+];
 
 /** How errors are masked: internals shown only in development; unexpected errors reported for the log. */
 export interface ErrorMasking {
@@ -109,13 +142,10 @@ export function formatError(
     };
   }
   if (code === 'BAD_USER_INPUT' || (typeof code === 'string' && PASS_THROUGH.has(code))) {
-    // Variable-coercion errors from graphql-js are BAD_USER_INPUT too; strip anything but code/field.
-    const { currentVersion, from, to, id } = formatted.extensions ?? {};
-    const c = code;
-    const field = formatted.extensions?.field ?? (c === 'BAD_USER_INPUT' ? coercedField(formatted.message) : undefined);
-    const extensions = Object.fromEntries(
-      Object.entries({ code: c, field, currentVersion, from, to, id }).filter(([, v]) => v !== undefined),
-    );
+    // Variable-coercion errors from graphql-js are BAD_USER_INPUT too; strip anything but code, field and our own extensions.
+    const field = formatted.extensions?.field ?? (code === 'BAD_USER_INPUT' ? coercedField(formatted.message) : undefined);
+    const passed = PASSED_EXTENSIONS.map((key) => [key, formatted.extensions?.[key]] as const);
+    const extensions = Object.fromEntries([['code', code], ['field', field], ...passed].filter(([, v]) => v !== undefined));
     const message = options.suggestions ? formatted.message : formatted.message.replace(SUGGESTION, '');
     return { message, locations: formatted.locations, path: formatted.path, extensions };
   }

@@ -31,6 +31,7 @@ export interface EventInput {
  */
 export class PatientWrite {
   private readonly events: Event[] = [];
+  private readonly overrides: string[] = [];
   private sequence: number;
   private readonly bound: Context;
 
@@ -74,6 +75,20 @@ export class PatientWrite {
     });
     this.events.push(event);
     return event;
+  }
+
+  /**
+   * A safety check the writer overrode (a SAFETY_CONFLICT with
+   * `overrideReason`): the reason goes on the write's audit record, next to
+   * its event, which says what was overridden.
+   */
+  recordOverride(reason: string): void {
+    if (!this.overrides.includes(reason)) this.overrides.push(reason);
+  }
+
+  /** The reasons given for overriding safety checks in this write, one a line; null when none was. */
+  get overrideReason(): string | null {
+    return this.overrides.length ? this.overrides.join('\n') : null;
   }
 
   get lastSequence(): number {
@@ -124,7 +139,7 @@ export async function writePatient<T>(ctx: Context, patientId: string, change: (
       await em.execute('update patient set last_event_sequence = ? where id = ?', [write.lastSequence, patientId]);
       await notify(em, write);
     }
-    ctx.audit.recordWrite(em, patientId);
+    ctx.audit.recordWrite(em, patientId, write.overrideReason);
     return result;
   });
 }
@@ -145,7 +160,7 @@ export async function writeNewPatient<T>(
     const result = await openWrite.run(write, () => change(write));
     patient.lastEventSequence = write.lastSequence;
     if (write.recorded.length) await notify(em, write);
-    ctx.audit.recordWrite(em, patient.id);
+    ctx.audit.recordWrite(em, patient.id, write.overrideReason);
     return result;
   });
 }

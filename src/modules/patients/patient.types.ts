@@ -1,9 +1,10 @@
 import { NonBlank } from '../../core/validation';
 import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
 
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
 import { Connection, PageArgs } from '../../core/pagination';
+import { SafetyMatch } from '../medication-safety';
 import { AllergyCriticality } from './patient.embeddables';
 import { Patient } from './patient.entity';
 
@@ -88,10 +89,23 @@ abstract class PatientRecordFields {
   @ValidateNested({ each: true })
   conditions?: ConditionInput[] | null;
 
-  @Field(() => [MedicationInput], { nullable: true, description: 'Current medications, up to 200.' })
+  @Field(() => [MedicationInput], {
+    nullable: true,
+    description:
+      'Current medications, up to 200. A medication added (not one already recorded, whatever its dose) that conflicts with a recorded allergy is SAFETY_CONFLICT unless `overrideReason` is given.',
+  })
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   medications?: MedicationInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why medications being added should be recorded although they conflict with a recorded allergy (SAFETY_CONFLICT otherwise), up to 1,000 characters; ' +
+      'kept on the event (`safetyOverride`) and the audit trail. Blank counts as none; ignored when nothing conflicts.',
+  })
+  @MaxLength(1000)
+  overrideReason?: string | null;
 }
 
 @InputType({ description: 'A new patient: identity and, optionally, the clinical record. Violations are BAD_USER_INPUT with the field.' })
@@ -121,3 +135,34 @@ export class PatientsArgs extends PageArgs {
 }
 
 export const PatientConnection = Connection(Patient, 'Patient');
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'A recorded medication that conflicts with a recorded allergy, as the allergy–medication safety check sees it: a safety net over a small curated table, not a drug database.',
+})
+export class MedicationConflict {
+  @Field({ description: "The allergy's substance, as recorded." }) allergy!: string;
+  @Field({ description: 'The medication, as recorded.' }) medication!: string;
+  @Field(() => AllergyCriticality, { description: "The allergy's criticality: how serious a reaction could be." })
+  criticality!: AllergyCriticality;
+  @Field(() => SafetyMatch, { description: 'The same substance, the same class, or a documented cross-reaction.' }) match!: SafetyMatch;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The drug class through which they conflict (the medication\'s, for a cross-reaction), e.g. "penicillins"; null for the same substance.',
+  })
+  drugClass!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What a clinician should know about this kind of conflict (how likely a cross-reaction is, exceptions); null when nothing.',
+  })
+  note!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The drug in the medication that conflicts, as the check names it (e.g. "amoxicillin" in "Augmentin 625 mg"); null for a name the check does not know.',
+  })
+  ingredient!: string | null;
+}

@@ -1,11 +1,12 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CLINICAL } from '../../auth/clinical';
 import type { Context } from '../../core/context';
 import { PageArgs } from '../../core/pagination';
 import { Event } from '../../events/event.entity';
 import { Organization, organizations } from '../organizations';
 import { Provider } from '../providers';
 import { Patient } from './patient.entity';
-import { CreatePatientInput, PatientConnection, PatientsArgs, UpdatePatientInput } from './patient.types';
+import { CreatePatientInput, MedicationConflict, PatientConnection, PatientsArgs, UpdatePatientInput } from './patient.types';
 import { patients } from './patients.service';
 
 @Resolver(() => Patient)
@@ -31,7 +32,8 @@ export class PatientResolver {
 
   @Mutation(() => Patient, {
     description:
-      'ADMIN: registers a patient (FORBIDDEN for others). Records PATIENT_CREATED. Nobody is on the care team yet: add members with addCareTeamMember.',
+      'ADMIN: registers a patient (FORBIDDEN for others). Records PATIENT_CREATED. Nobody is on the care team yet: add members with addCareTeamMember. ' +
+      'Medications that conflict with the allergies given are SAFETY_CONFLICT (nothing is created) unless `overrideReason` is given.',
   })
   createPatient(
     @Arg('input', { description: "The patient's identity and, optionally, clinical record." }) input: CreatePatientInput,
@@ -43,13 +45,26 @@ export class PatientResolver {
   @Mutation(() => Patient, {
     description:
       'A team member updates the record (allergies, medications, preferences …); records PATIENT_UPDATED with what changed. ' +
-      'NOT_FOUND to non-members, FORBIDDEN to an ADMIN who is not on the team, CONFLICT on a stale expectedVersion.',
+      'NOT_FOUND to non-members, FORBIDDEN to an ADMIN who is not on the team, CONFLICT on a stale expectedVersion. ' +
+      'A medication added that conflicts with a recorded allergy is SAFETY_CONFLICT (nothing changes) unless `overrideReason` is given; ' +
+      'an allergy added that conflicts with a medication already recorded is accepted, and the event and `medicationConflicts` show it.',
   })
   updatePatient(
     @Arg('input', { description: 'The patient, the version the change is based on, and the fields to change.' }) input: UpdatePatientInput,
     @Ctx() ctx: Context,
   ) {
     return patients.update(ctx, input);
+  }
+
+  @FieldResolver(() => [MedicationConflict], {
+    description:
+      'Recorded medications that conflict with recorded allergies (the allergy–medication safety check: a safety net over a small curated table, ' +
+      'not a drug database), most serious first; empty when none is found. Conflicts stay listed after an override. ' +
+      'Clinical: team members only (an ADMIN who is not on the team gets FORBIDDEN).',
+  })
+  @Authorized(CLINICAL)
+  medicationConflicts(@Root() patient: Patient) {
+    return patients.medicationConflicts(patient);
   }
 
   @FieldResolver(() => Organization, { description: 'The organization that registered the patient.' })

@@ -3,15 +3,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { whereActiveMember } from '../../auth/membership';
 import { byIdLoader, readOnlyEntity } from '../../core/batch';
-import { changedValues, createdValues, diffChanges } from '../../core/changes';
+import { changedValues, createdValues, diffChanges, type Changes } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { toConnection, toPage } from '../../core/pagination';
 import { writeNewPatient, writePatient } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
+import { medicationSafety, overrideChanges, overrideSummary, type MedicationConflict, type MedicationToCheck } from '../medication-safety';
 import { organizations } from '../organizations';
 import { providers } from '../providers';
+import type { Medication } from './patient.embeddables';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
 
@@ -54,6 +56,39 @@ function recordFields(input: CreatePatientInput | UpdatePatientInput): Partial<P
   if (input.medications != null)
     fields.medications = input.medications.map((m) => ({ ...m, dose: m.dose ?? null, frequency: m.frequency ?? null }));
   return fields;
+}
+
+/** The medications of `after` that `before` does not hold (by drug, not dose), with the input field that names each. */
+function addedMedications(before: readonly Medication[], after: readonly Medication[]): MedicationToCheck[] {
+  return after
+    .map((m, i) => ({ name: m.name, field: `medications.${i}.name` }))
+    .filter((m) => !before.some((b) => medicationSafety.isSameMedication(b.name, m.name)));
+}
+
+function conflictsOf(record: { allergies: readonly { substance: string; criticality: string }[]; medications: readonly Medication[] }) {
+  return medicationSafety.conflicts(
+    record.allergies,
+    record.medications.map((m) => m.name),
+  );
+}
+
+/**
+ * How the record's medication conflicts changed, for the event: as a field
+ * change `medicationConflicts` when they did, and a summary warning for a
+ * conflict that appeared without an override (an allergy recorded while a
+ * conflicting medication is already on the record: accepted, never lost, but
+ * said out loud).
+ */
+function conflictChanges(before: MedicationConflict[], after: MedicationConflict[], overridden: MedicationConflict[]) {
+  const key = (c: MedicationConflict) => JSON.stringify([c.allergy, c.medication]);
+  const known = new Set([...before, ...overridden].map(key));
+  const appeared = after.filter((c) => !known.has(key(c)));
+  const warning = appeared.length
+    ? `; review: ${appeared.map((c) => `"${c.medication}" conflicts with the allergy to "${c.allergy}" (${c.criticality})`).join(', ')}`
+    : '';
+  const changed = JSON.stringify(before) !== JSON.stringify(after);
+  const changes: Changes = changed ? { medicationConflicts: { from: before, to: after } } : {};
+  return { changes, warning };
 }
 
 export const patients = {
@@ -120,10 +155,16 @@ export const patients = {
     });
     try {
       return await writeNewPatient(ctx, patient, async (write) => {
+        // Every medication of a new record is new: each conflict is refused or overridden here.
+        const override = medicationSafety.guard(write, {
+          allergies: patient.allergies,
+          medications: addedMedications([], patient.medications),
+          overrideReason: input.overrideReason,
+        });
         write.event({
           type: PatientEvent.PATIENT_CREATED,
-          summary: `Patient record created (MRN ${mrn})`,
-          changes: createdValues(fields),
+          summary: `Patient record created (MRN ${mrn})${overrideSummary(override)}`,
+          changes: { ...createdValues(fields), ...overrideChanges(override) },
         });
         return patient;
       });
@@ -135,7 +176,17 @@ export const patients = {
     }
   },
 
-  /** Team members keep the record current: allergies, medications, preferences … */
+  /** The record's medications that conflict with its allergies (the safety check's view), most serious first. */
+  medicationConflicts(patient: Patient): MedicationConflict[] {
+    return conflictsOf(patient);
+  },
+
+  /**
+   * Team members keep the record current: allergies, medications, preferences …
+   * A medication added that conflicts with an allergy is SAFETY_CONFLICT
+   * unless overridden; an allergy added that conflicts with a medication
+   * already recorded is accepted, and the event says so.
+   */
   async update(ctx: Context, input: UpdatePatientInput): Promise<Patient> {
     const id = expectId('Patient', input.id, 'id');
     await access.assertMember(ctx, id);
@@ -146,13 +197,21 @@ export const patients = {
       if (input.name != null) fields.name = input.name.trim();
       const changes = diffChanges(patient, fields);
       if (!Object.keys(changes).length) return patient;
+      // The record as it will be: a medication added is checked against the allergies it will have.
+      const after = { allergies: fields.allergies ?? patient.allergies, medications: fields.medications ?? patient.medications };
+      const override = medicationSafety.guard(write, {
+        allergies: after.allergies,
+        medications: addedMedications(patient.medications, after.medications),
+        overrideReason: input.overrideReason,
+      });
+      const conflicts = conflictChanges(conflictsOf(patient), conflictsOf(after), override?.conflicts ?? []);
       // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
       write.em.assign(patient, changedValues<Patient>(changes));
       const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: PatientEvent.PATIENT_UPDATED,
-        summary: `${name(ctx.viewer.providerId)} updated the patient record: ${Object.keys(changes).join(', ')}`,
-        changes,
+        summary: `${name(ctx.viewer.providerId)} updated the patient record: ${Object.keys(changes).join(', ')}${overrideSummary(override)}${conflicts.warning}`,
+        changes: { ...changes, ...overrideChanges(override), ...conflicts.changes },
       });
       return patient;
     });

@@ -87,7 +87,8 @@ registerEnumType(TaskStatus, {
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A shared piece of work with an assignee and a strict lifecycle.' })
 @Directive('@key(fields: "id")')
 export class Task extends VersionedRecord implements Node {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'priority' | 'version' | 'description' | 'assignee' | 'dueAt' | 'statusReason';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'status' | 'priority' | 'version' | 'description' | 'medication' | 'assignee' | 'dueAt' | 'statusReason';
 
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (starts with "tsk_").' })
@@ -111,6 +112,14 @@ export class Task extends VersionedRecord implements Node {
   @Enum({ items: () => TaskKind })
   @Field(() => TaskKind, { description: 'What sort of work it is.' })
   kind!: TaskKind;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The drug a MEDICATION task is about, as written, e.g. "Amoxicillin 500 mg"; checked against the patient\'s allergies when the task was created. Null when none was named.',
+  })
+  medication: string | null = null;
 
   @Enum({ items: () => TaskPriority })
   @Field(() => TaskPriority, { description: 'How urgent it is; ROUTINE unless the requester said otherwise.' })

@@ -19,6 +19,22 @@ export class CreateTaskInput {
   @Field(() => String, { nullable: true, description: 'Details and instructions, up to 10,000 characters.' })
   @MaxLength(10000)
   description?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The drug a MEDICATION task is about, up to 300 characters, e.g. "Amoxicillin 500 mg" (BAD_USER_INPUT on another kind of task). ' +
+      "A drug that conflicts with the patient's recorded allergies is SAFETY_CONFLICT unless `overrideReason` is given.",
+  })
+  @MaxLength(300)
+  medication?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the task should be created although its medication conflicts with the patient's recorded allergies, up to 1,000 characters; " +
+      'kept on the event (`safetyOverride`) and the audit trail. Blank counts as none; ignored when nothing conflicts.',
+  })
+  @MaxLength(1000)
+  overrideReason?: string | null;
 }
 
 @InputType({ description: 'Who should do an open task.' })

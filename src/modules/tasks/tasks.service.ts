@@ -12,6 +12,8 @@ import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagin
 import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { carePlans, type CarePlan } from '../care-plans';
+import { medicationSafety, overrideChanges, overrideSummary, type SafetyOverride } from '../medication-safety';
+import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
@@ -117,15 +119,20 @@ async function insertTask(
     assigneeId: string | null;
     requesterId: string;
     dueAt: Date | null;
+    /** A MEDICATION task's drug, already checked against the allergies. */
+    medication?: string | null;
+    /** The allergy check the requester overrode, if any. */
+    override?: SafetyOverride | null;
   },
 ): Promise<Task> {
-  const { assigneeId, requesterId } = fields;
+  const { assigneeId, requesterId, override = null } = fields;
   const task = write.em.create(Task, {
     carePlan: plan,
     patient: plan.patient.id,
     title: fields.title,
     description: fields.description,
     kind: fields.kind,
+    medication: fields.medication ?? null,
     priority: fields.priority,
     assignee: assigneeId,
     requester: requesterId,
@@ -136,18 +143,23 @@ async function insertTask(
     type: TaskEvent.TASK_CREATED,
     summary:
       `${name(requesterId)} created task "${task.title}" (${task.kind}, ${task.priority}) on care plan "${plan.title}"` +
-      (assigneeId ? ` for ${name(assigneeId)}` : ', unassigned'),
+      (assigneeId ? ` for ${name(assigneeId)}` : ', unassigned') +
+      overrideSummary(override),
     subjects: [plan.id, task.id],
-    changes: createdValues({
-      title: task.title,
-      description: task.description,
-      kind: task.kind,
-      priority: task.priority,
-      status: task.status,
-      assignee: assigneeId,
-      requester: requesterId,
-      dueAt: task.dueAt,
-    }),
+    changes: {
+      ...createdValues({
+        title: task.title,
+        description: task.description,
+        kind: task.kind,
+        medication: task.medication,
+        priority: task.priority,
+        status: task.status,
+        assignee: assigneeId,
+        requester: requesterId,
+        dueAt: task.dueAt,
+      }),
+      ...overrideChanges(override),
+    },
   });
   return task;
 }
@@ -241,7 +253,11 @@ export const tasks = {
     });
   },
 
-  /** Any active team member may create a task on an open plan; the assignee must be on the team. */
+  /**
+   * Any active team member may create a task on an open plan; the assignee
+   * must be on the team. A MEDICATION task may name its drug, which is checked
+   * against the patient's allergies (SAFETY_CONFLICT unless overridden).
+   */
   async create(ctx: Context, input: CreateTaskInput): Promise<Task> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
     const assigneeId = input.assigneeId ? expectId('Provider', input.assigneeId, 'assigneeId') : null;
@@ -249,15 +265,28 @@ export const tasks = {
     if (input.dueAt && !(input.dueAt >= EARLIEST_DUE && input.dueAt < LATEST_DUE)) {
       throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
     }
+    const medication = input.medication?.trim() || null;
+    if (input.medication != null && !medication) throw badInput('medication', 'medication must not be blank');
+    if (medication && input.kind !== TaskKind.MEDICATION) throw badInput('medication', 'Only a MEDICATION task names a medication');
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
+      // The allergies as they are under the patient lock: a concurrent record update cannot slip in between.
+      const override = medication
+        ? medicationSafety.guard(write, {
+            allergies: (await write.em.findOneOrFail(Patient, current.patient.id, { refresh: true })).allergies,
+            medications: [{ name: medication, field: 'medication' }],
+            overrideReason: input.overrideReason,
+          })
+        : null;
       return insertTask(write, current, {
+        override,
         title: input.title.trim(),
         description: input.description ?? null,
         kind: input.kind,
+        medication,
         priority: input.priority ?? TaskPriority.ROUTINE,
         assigneeId,
         requesterId,
