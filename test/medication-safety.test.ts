@@ -126,14 +126,18 @@ async function teamWithAllergies(allergies: AllergyInput[]) {
   return { ...t, version: data.updatePatient.version };
 }
 
-/** The patient's events as stored: type, summary and changes. */
+/** The patient's events as stored: type, summary, and changes by field (stored as a [{ field, from, to }] list). */
 async function storedEvents(patientId: string) {
-  return hub.orm.em
+  const rows = await hub.orm.em
     .getConnection()
-    .execute<{ type: string; summary: string; changes: Record<string, { from: unknown; to: unknown }> | null }[]>(
+    .execute<{ type: string; summary: string; changes: { field: string; from: unknown; to: unknown }[] | null }[]>(
       'select type, summary, changes from event where patient_id = ? order by sequence',
       [patientId],
     );
+  return rows.map((row) => ({
+    ...row,
+    changes: row.changes && Object.fromEntries(row.changes.map(({ field, from, to }) => [field, { from, to }])),
+  }));
 }
 
 async function writeAudits(patientId: string) {
@@ -497,7 +501,7 @@ describe('createTask: a MEDICATION task naming a drug', () => {
       summary: expect.stringContaining(`allergy check overridden (1 conflict): ${reason}`),
     });
     expect(event.changes).toMatchObject({
-      medication: 'Amoxicillin 250 mg',
+      medication: { from: null, to: 'Amoxicillin 250 mg' },
       safetyOverride: {
         from: null,
         to: { reason, conflicts: [expect.objectContaining({ allergy: 'Penicillin', medication: 'Amoxicillin 250 mg' })] },
