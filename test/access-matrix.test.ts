@@ -70,6 +70,7 @@ interface Fixture {
   noteText: string;
   checkInId: string;
   ruleId: string;
+  expectationId: string;
   alertId: string;
   eventId: string;
   memberMembershipId: string;
@@ -112,6 +113,8 @@ async function patientRows(f: Fixture) {
     observations: await of('observation'),
     rules: await of('warning_sign_rule'),
     alerts: await of('alert'),
+    expectations: await of('check_in_expectation'),
+    jobs: await sql("select key, run_at from graphile_worker.jobs where key like 'missed-check-in:%' order by key"),
     events: await of('event'),
     writesAudited: await sql("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [f.patient.id]),
   };
@@ -262,6 +265,13 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessNodeAlert($id: ID!) { node(id: $id) { id ... on Alert { summary task { id } } } }',
       variables: (f) => ({ id: f.alertId }),
       seen: (d, f) => d?.node?.id === f.alertId && Boolean(d.node.task?.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'a CheckInExpectation',
+      query: () => 'query AccessNodeExpectation($id: ID!) { node(id: $id) { id ... on CheckInExpectation { everyDays nextDueAt } } }',
+      variables: (f) => ({ id: f.expectationId }),
+      seen: (d, f) => d?.node?.id === f.expectationId,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
     {
@@ -492,6 +502,14 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: MUTATION_ERRORS_ONLY,
     },
   ],
+  'Mutation.expectCheckIn': [
+    {
+      query: () => 'mutation AccessExpect($input: ExpectCheckInInput!) { expectCheckIn(input: $input) { id everyDays } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, measure: '44261-6', everyDays: 14 } }),
+      seen: (d) => d?.expectCheckIn?.everyDays === 14,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
   'Mutation.recordCheckIn': [
     {
       query: () =>
@@ -522,6 +540,14 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { id: f.alertId, note: 'Diuretic increased' } }),
       seen: (d) => d?.resolveAlert?.status === 'RESOLVED',
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.stopExpectingCheckIn': [
+    {
+      query: () => 'mutation AccessStopExpecting($input: StopExpectingCheckInInput!) { stopExpectingCheckIn(input: $input) { id active } }',
+      variables: (f) => ({ input: { id: f.expectationId } }),
+      seen: (d) => d?.stopExpectingCheckIn?.active === false,
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
   'Mutation.transferCarePlanOwnership': [
@@ -666,6 +692,13 @@ async function fixture(): Promise<Fixture> {
   );
   expect(checkIn.errors).toBeUndefined();
   const [alert] = await sql<{ id: string }>('select id from alert where patient_id = ?', [patient.id]);
+  const expectation = await post(
+    hub,
+    'mutation AccessFixtureExpectation($input: ExpectCheckInInput!) { expectCheckIn(input: $input) { id } }',
+    { input: { carePlanId: plan.id, measure: '29463-7', everyDays: 1 } },
+    await w.token(owner),
+  );
+  expect(expectation.errors).toBeUndefined();
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const [versions] = await sql<{ patient: number; plan: number; task: number }>(
@@ -688,6 +721,7 @@ async function fixture(): Promise<Fixture> {
     noteText,
     checkInId: checkIn.data!.recordCheckIn.id,
     ruleId: rule.data!.addWarningSignRule.id,
+    expectationId: expectation.data!.expectCheckIn.id,
     alertId: alert.id,
     eventId: event.id,
     memberMembershipId: memberMembership.id,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { portForDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { installJobQueue } from './jobs';
 import { initOrm, type Orm } from './orm';
 
 export interface Database {
@@ -14,7 +15,7 @@ export interface Database {
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when
- * none is given, then applies pending migrations.
+ * none is given, then applies pending migrations (and the job queue's).
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
@@ -37,6 +38,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     orm = await initOrm({ clientUrl: url, poolMax: config.dbPoolMax });
     const applied = await orm.getMigrator().up();
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    await installJobQueue(url, logger);
   } catch (err) {
     await embedded?.stop();
     throw err;

@@ -4,6 +4,7 @@ import { auditModule } from '../modules/audit';
 import { carePlansModule } from '../modules/care-plans';
 import { checkInsModule } from '../modules/check-ins';
 import { careTeamModule } from '../modules/care-team';
+import { expectedCheckInsModule } from '../modules/expected-check-ins';
 import { goalsModule } from '../modules/goals';
 import { measuresModule } from '../modules/measures';
 import { medicationSafetyModule } from '../modules/medication-safety';
@@ -32,5 +33,6 @@ export const MODULES: readonly HubModule[] = [
   checkInsModule,
   warningSignsModule,
   alertsModule,
+  expectedCheckInsModule,
   auditModule,
 ];

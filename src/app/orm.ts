@@ -34,6 +34,8 @@ export function ormConfig({ clientUrl, poolMax = 10, onQuery }: OrmOptions) {
     allowGlobalContext: false,
     // Relations are loaded by our DataLoaders, never lazily behind a resolver's back.
     forceUndefined: false,
+    // The job queue's schema is graphile-worker's own (src/app/jobs.ts): not ours to diff.
+    schemaGenerator: { ignoreSchema: ['graphile_worker'] },
     migrations: {
       tableName: 'mikro_orm_migrations',
       // `npm run build` compiles migrations/*.ts to dist/migrations/*.js (tsconfig.migrations.json).

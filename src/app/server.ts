@@ -12,6 +12,7 @@ import { PgNotifyBus } from '../events/bus';
 import { EventFeed } from '../events/feed';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
+import { startJobs } from './jobs';
 import { bodyErrors, createHttpApp, errorBody, graphqlCors, graphqlRateLimits, noStore } from './http';
 import { Metrics } from './metrics';
 import type { Orm } from './orm';
@@ -112,6 +113,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     read: (events) => metrics.eventsRead(events.map((e) => e.at)),
   });
   await feed.start();
+  const jobs = await startJobs({ connectionString: orm.config.get('clientUrl')!, config, contexts, logger });
 
   // HTTP and WebSocket results pass the same error masking.
   // The log line names the error's class and code and the request, never its message (a driver's holds the values).
@@ -202,7 +204,8 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
         inFlight.abortAll('the server is shutting down');
         httpServer.closeAllConnections();
       }
-      await Promise.race([feed.stop(), sleep(left())]);
+      // A job in progress finishes (or is released to another instance) before the database goes.
+      await Promise.race([Promise.all([feed.stop(), jobs?.stop()]), sleep(left())]);
     },
   };
 }

@@ -57,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PERSISTED_OPERATIONS_FILE: str({ default: undefined, desc: 'JSON object: sha256 hex of a document → the document' }),
       EXECUTION_TIMEOUT_MS: num({ default: 10_000, desc: 'an operation still running after this is stopped' }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'shutdown ends within this, whatever is still running' }),
+      JOBS_CONCURRENCY: num({ default: 2, desc: 'scheduled jobs (missed check-ins) this instance runs at once; 0: run none here' }),
+      JOBS_POLL_INTERVAL_MS: num({ default: 2_000, desc: 'how often this instance looks for scheduled jobs that came due' }),
     },
     {
       reporter: ({ errors }) => {
@@ -133,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     persistedOperations: { only: raw.PERSISTED_OPERATIONS_ONLY, file: raw.PERSISTED_OPERATIONS_FILE },
     executionTimeoutMs: raw.EXECUTION_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    /** The PostgreSQL job queue (graphile-worker, src/app/jobs.ts). */
+    jobs: { concurrency: raw.JOBS_CONCURRENCY, pollIntervalMs: raw.JOBS_POLL_INTERVAL_MS },
   };
 }
 

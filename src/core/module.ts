@@ -28,7 +28,16 @@ export interface HubModule {
   eventTypes?: EventTypes;
   /** Its answers to hooks of the modules it depends on (core/hooks.ts), run inside their writes. */
   hooks?: readonly HookHandler[];
+  /**
+   * Its scheduled jobs, by task name (the PostgreSQL job queue, src/app/jobs.ts):
+   * each runs once across all hub instances, with a context of the scheduler
+   * (`SCHEDULER`), and is retried if it throws.
+   */
+  jobs?: Record<string, (ctx: Context, payload: unknown) => Promise<void>>;
 }
+
+/** The viewer scheduled jobs act as: no provider, administrative (its writes need no membership); audited as `carehub:scheduler`. */
+export const SCHEDULER = { sub: 'carehub:scheduler', providerId: null, isAdmin: true } as const;
 
 /** Declares a module (an identity function that checks the shape). */
 export function defineModule(module: HubModule): HubModule {

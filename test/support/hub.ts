@@ -30,6 +30,8 @@ export async function startTestHub(env: Record<string, string> = {}, logger: Log
   const config = {
     // Rate limits off unless a test asks for them: one test file sends hundreds of requests, many of them
     // deliberately unauthenticated, from one address (test/http.test.ts tests the limits themselves).
+    // No job worker unless a test asks for one: the test files share one database, and another file's due
+    // job run here would add statements to a test that counts them (test/expected-check-ins.test.ts runs them).
     ...loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: process.env.DATABASE_URL,
@@ -37,6 +39,7 @@ export async function startTestHub(env: Record<string, string> = {}, logger: Log
       LOG_LEVEL: 'silent',
       RATE_LIMIT_REQUESTS: '0',
       RATE_LIMIT_AUTH_FAILURES: '0',
+      JOBS_CONCURRENCY: '0',
       ...env,
     }),
     port: 0,

@@ -61,6 +61,10 @@ export const AlertId = defineIdType('Alert', 'alr');
   name: 'alert_one_open_per_rule',
   expression: `create unique index "alert_one_open_per_rule" on "alert" ("rule_id") where "rule_id" is not null and "status" <> 'RESOLVED'`,
 })
+@Unique({
+  name: 'alert_one_open_per_expectation',
+  expression: `create unique index "alert_one_open_per_expectation" on "alert" ("expectation_id") where "expectation_id" is not null and "status" <> 'RESOLVED'`,
+})
 @ObjectType({
   implements: Node,
   simpleResolvers: true,

@@ -117,7 +117,7 @@ export const alerts = {
     write.event({
       type: AlertEvent.ALERT_RAISED,
       summary: `${alert.severity} alert: ${alert.summary}`,
-      subjects: [plan.id, alert.id, input.rule?.id, input.checkIn?.id],
+      subjects: [plan.id, alert.id, input.rule?.id, input.expectationId, input.checkIn?.id],
       changes: createdValues({ reason: alert.reason, severity: alert.severity, status: alert.status, summary: alert.summary }),
     });
     const task = await tasks.raise(write, {
@@ -134,6 +134,15 @@ export const alerts = {
   },
 
   /**
+   * Inside a write: is an alert of this rule (or expected check-in) still open?
+   * One alert per cause until it is resolved: the patient lock serialises
+   * this check, a partial unique index backs it.
+   */
+  async isOpen(write: PatientWrite, cause: { rule: string } | { expectationId: string }): Promise<boolean> {
+    return (await write.em.count(Alert, { ...cause, status: { $in: OPEN_STATUSES } })) > 0;
+  },
+
+  /**
    * The check-ins hook: evaluates the active rules of the patient's ACTIVE
    * plans that watch the new values, and raises an alert for each rule met
    * that has none open yet. Runs inside the check-in's write.
@@ -145,8 +154,7 @@ export const alerts = {
       const measure = await measures.get(ctx, rule.measureCode, 'measure');
       const trigger = await warningSigns.evaluate(write, rule, observation, measure);
       if (!trigger) continue;
-      // One alert per rule until it is resolved (the patient lock serialises this check; a partial unique index backs it).
-      if (await write.em.count(Alert, { rule: rule.id, status: { $in: OPEN_STATUSES } })) continue;
+      if (await alerts.isOpen(write, { rule: rule.id })) continue;
       await alerts.raise(write, {
         carePlanId: rule.carePlan.id,
         reason: AlertReason.WARNING_SIGN,

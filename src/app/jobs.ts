@@ -1,0 +1,69 @@
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import type { Config } from '../core/config';
+import type { Contexts } from '../core/context';
+import { describeError, type Logger } from '../core/logger';
+import { SCHEDULER } from '../core/module';
+import { MODULES } from './modules';
+
+/**
+ * The hub's scheduled work (a missed check-in is noticed when it comes due)
+ * runs on graphile-worker: jobs are rows in PostgreSQL (schema
+ * `graphile_worker`), added in the same transaction as the change that
+ * schedules them, locked by one instance at a time, retried on failure, and
+ * still there after a restart. Every instance runs a worker; a job runs once.
+ */
+
+/** Installs or upgrades the job queue's schema (with the migrations, as the owner role). */
+export async function installJobQueue(connectionString: string, logger: Logger): Promise<void> {
+  await runMigrations({ connectionString, logger: workerLogger(logger) });
+}
+
+/** Starts this instance's worker over the modules' jobs; null when JOBS_CONCURRENCY is 0. */
+export async function startJobs(options: {
+  connectionString: string;
+  config: Config;
+  contexts: Contexts;
+  logger: Logger;
+}): Promise<Runner | null> {
+  const { config, contexts, logger } = options;
+  if (config.jobs.concurrency <= 0) return null;
+  const taskList: TaskList = {};
+  for (const module of MODULES) {
+    for (const [name, job] of Object.entries(module.jobs ?? {})) {
+      taskList[name] = async (payload, helpers) => {
+        try {
+          await job(contexts.create({ ...SCHEDULER }, `job-${helpers.job.id}`), payload);
+        } catch (err) {
+          // Class and code only: a driver's message would carry the statement's values. The queue retries it.
+          logger.error({ ...describeError(err), jobs: name, jobId: helpers.job.id, attempt: helpers.job.attempts }, 'scheduled job failed');
+          throw err;
+        }
+      };
+    }
+  }
+  return run({
+    connectionString: options.connectionString,
+    concurrency: config.jobs.concurrency,
+    maxPoolSize: config.jobs.concurrency + 1,
+    pollInterval: config.jobs.pollIntervalMs,
+    noHandleSignals: true,
+    logger: workerLogger(logger),
+    taskList,
+  });
+}
+
+/**
+ * graphile-worker's log lines into ours. A line about one job may quote the
+ * job's error (and so a statement's values): its text is left out, the job
+ * wrapper above logged the error's class already; the queue's own lines
+ * (connections, migrations) keep theirs.
+ */
+function workerLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message) => {
+    const line = { jobs: scope.taskIdentifier ?? scope.label ?? 'worker', jobId: scope.jobId };
+    const text = scope.jobId ? `job queue: ${level}` : message;
+    if (level === 'error') logger.error(line, text);
+    else if (level === 'warning') logger.warn(line, text);
+    else logger.debug(line, text);
+  });
+}
