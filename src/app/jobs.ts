@@ -1,4 +1,5 @@
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Contexts } from '../core/context';
 import { describeError, type Logger } from '../core/logger';
@@ -15,7 +16,17 @@ import { MODULES } from './modules';
 
 /** Installs or upgrades the job queue's schema (with the migrations, as the owner role). */
 export async function installJobQueue(connectionString: string, logger: Logger): Promise<void> {
-  await runMigrations({ connectionString, logger: workerLogger(logger) });
+  const pool = jobPool(connectionString, 1, logger);
+  try {
+    await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+  } finally {
+    await pool.end();
+  }
+}
+
+/** This instance's job worker: `stop()` lets the job in progress finish, then closes its connections. */
+export interface Jobs {
+  stop(): Promise<void>;
 }
 
 /** Starts this instance's worker over the modules' jobs; null when JOBS_CONCURRENCY is 0. */
@@ -24,7 +35,7 @@ export async function startJobs(options: {
   config: Config;
   contexts: Contexts;
   logger: Logger;
-}): Promise<Runner | null> {
+}): Promise<Jobs | null> {
   const { config, contexts, logger } = options;
   if (config.jobs.concurrency <= 0) return null;
   const taskList: TaskList = {};
@@ -41,15 +52,40 @@ export async function startJobs(options: {
       };
     }
   }
-  return run({
-    connectionString: options.connectionString,
-    concurrency: config.jobs.concurrency,
-    maxPoolSize: config.jobs.concurrency + 1,
-    pollInterval: config.jobs.pollIntervalMs,
-    noHandleSignals: true,
-    logger: workerLogger(logger),
-    taskList,
-  });
+  const pool = jobPool(options.connectionString, config.jobs.concurrency + 1, logger);
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency: config.jobs.concurrency,
+      pollInterval: config.jobs.pollIntervalMs,
+      noHandleSignals: true,
+      logger: workerLogger(logger),
+      taskList,
+    });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return {
+    async stop() {
+      await runner.stop();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * The worker's own connections, ended by us and awaited: graphile-worker ends
+ * a pool it made without waiting, after removing its error handlers, so a
+ * connection closing late (the embedded PostgreSQL stopping next) would crash
+ * the process. These handlers stay for the pool's whole life.
+ */
+function jobPool(connectionString: string, max: number, logger: Logger): Pool {
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', (err) => logger.warn(describeError(err), 'job queue: an idle connection failed'));
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn(describeError(err), 'job queue: a connection failed')));
+  return pool;
 }
 
 /**

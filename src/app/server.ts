@@ -194,6 +194,8 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
       if (config.shutdownReadinessDelayMs > 0) await sleep(config.shutdownReadinessDelayMs);
       const started = Date.now();
       const left = () => Math.max(0, config.shutdownTimeoutMs - (Date.now() - started));
+      // The job worker takes no new job from now on; one in progress finishes (or is released to another instance).
+      const jobsStopped = jobs?.stop();
       const grace = setTimeout(() => inFlight.abortAll('the server is shutting down'), config.shutdownTimeoutMs / 2);
       try {
         await Promise.race([apollo.stop(), sleep(left())]);
@@ -204,8 +206,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
         inFlight.abortAll('the server is shutting down');
         httpServer.closeAllConnections();
       }
-      // A job in progress finishes (or is released to another instance) before the database goes.
-      await Promise.race([Promise.all([feed.stop(), jobs?.stop()]), sleep(left())]);
+      await Promise.race([Promise.all([feed.stop(), jobsStopped]), sleep(left())]);
     },
   };
 }

@@ -51,9 +51,12 @@ export function startServerProcess(env: Record<string, string>, root = PROJECT_R
     child,
     ready,
     output: () => output,
-    stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
-      return exited;
+      const code = await exited;
+      // A failed shutdown says why in the test's output (the log holds no patient data).
+      if (code !== 0) console.error(`server exited with ${code}; its last output:\n${output.split('\n').slice(-15).join('\n')}`);
+      return code;
     },
   };
 }
