@@ -7,7 +7,7 @@
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
  *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
- *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout)
+ *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring)
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *
  * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
@@ -25,6 +25,7 @@ import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
 import { freePort } from '../test/support/process';
 import { generate, type DataSet } from './data';
 import type { HubStats } from './hub-process';
+import { monitoring, monitoringReport } from './monitoring';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
@@ -445,6 +446,7 @@ interface Measured {
   mutations: Awaited<ReturnType<typeof mutationThroughput>> | null;
   fanout: Awaited<ReturnType<typeof fanout>> | null;
   growth: Awaited<ReturnType<typeof growth>> | null;
+  monitoring: Awaited<ReturnType<typeof monitoring>> | null;
 }
 interface Target {
   target: string;
@@ -496,6 +498,7 @@ function report(r: Results): string {
       );
     }
   } else lines.push(skipped);
+  lines.push(...monitoringReport(r.monitoring));
   lines.push('', '## Growth', '');
   lines.push(
     r.growth
@@ -568,7 +571,8 @@ async function measureAll(): Promise<Results> {
     const hub = await startHub(db.url);
     let dashboard: Measured['dashboard'] = null,
       mutations: Measured['mutations'] = null,
-      fan: Measured['fanout'] = null;
+      fan: Measured['fanout'] = null,
+      mon: Measured['monitoring'] = null;
     try {
       if (only('dashboard')) {
         const floor = await child('floor.ts', { DATABASE_URL: db.url });
@@ -580,6 +584,18 @@ async function measureAll(): Promise<Results> {
       }
       if (only('mutations')) mutations = await mutationThroughput(hub.url!, token, data);
       if (only('fanout')) fan = await fanout(hub, db.url, data);
+      if (only('monitoring')) {
+        mon = await monitoring({
+          hubUrl: hub.url!,
+          databaseUrl: db.url,
+          token,
+          data,
+          duration: settings.duration,
+          samples: smoke ? 5 : 50,
+          dashboards: () => child('fanout-clients.ts', {}),
+          progress,
+        });
+      }
     } finally {
       await hub.stop();
     }
@@ -595,6 +611,7 @@ async function measureAll(): Promise<Results> {
       mutations,
       fanout: fan,
       growth: growthResult,
+      monitoring: mon,
     };
     return { ...partial, targets: targets(partial) };
   } finally {

@@ -226,6 +226,19 @@ describe('warning-sign rules raise an alert exactly when a check-in meets them',
     await checkIn(team, [{ measure: TEMPERATURE, value: 39.5 }]);
     expect(await alertsOf(team)).toEqual([]);
   });
+
+  it('are evaluated for check-ins on more patients at once than the hub has database connections, each raising its alert', async () => {
+    // The pool holds 10 connections; a rule evaluated inside a check-in's write must not need a second one.
+    const teams = await Promise.all(Array.from({ length: 12 }, () => w.team()));
+    for (const team of teams) await addRule(team, { measure: SPO2, comparison: 'BELOW', threshold: 92 });
+    // Each member sends five in a row (the last crossing the rule), as a ward's devices would.
+    await Promise.all(
+      teams.map(async (team) => {
+        for (const value of [96, 95, 97, 94, 88]) await checkIn(team, [{ measure: SPO2, value }]);
+      }),
+    );
+    for (const team of teams) expect((await alertsOf(team)).map((a) => a.status)).toEqual(['OPEN']);
+  });
 });
 
 describe('an alert', () => {

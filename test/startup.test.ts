@@ -95,6 +95,42 @@ describe('npm start on a machine with nothing installed', () => {
     const ruthTasks = byName['Ruth Lindqvist'].activeCarePlan.tasks.edges.map((e: any) => e.node.title);
     expect(ruthTasks).not.toContain('Daily anticoagulant injection teaching');
 
+    // Monitoring: the heart-failure patient's weights crossed the 2 kg rule (one OPEN alert with its task),
+    // the depression patient's PHQ-9 falls every two weeks, the hip patient's pain falls without an alert.
+    const monitoring = await post(
+      `query($id: ID!) { node(id: $id) { ... on Patient {
+        alerts { edges { node { status severity summary task { priority status assignee { name } } } } }
+      } } }`,
+      { id: byName['Helen Achterberg'].id },
+    );
+    expect(monitoring.errors).toBeUndefined();
+    expect(monitoring.data.node.alerts.edges.map((e: any) => e.node)).toEqual([
+      {
+        status: 'OPEN',
+        severity: 'HIGH',
+        summary: expect.stringContaining('Body weight rose by more than 2 kg within 3 days'),
+        task: { priority: 'ASAP', status: 'REQUESTED', assignee: { name: 'Daniel Cho, RN' } },
+      },
+    ]);
+    const course = async (name: string, measure: 'phq9' | 'pain') => {
+      const r = await post(
+        `query($id: ID!) { node(id: $id) { ... on Patient {
+          alerts { totalCount }
+          ${measure}: observations(measure: "${measure === 'phq9' ? '44261-6' : '72514-3'}") { edges { node { value answers } } }
+        } } }`,
+        { id: byName[name].id },
+      );
+      expect(r.errors).toBeUndefined();
+      return { alerts: r.data.node.alerts.totalCount, values: r.data.node[measure].edges.map((e: any) => e.node) };
+    };
+    const phq9 = await course('Miguel Ortega', 'phq9');
+    expect(phq9.alerts).toBe(0);
+    expect(phq9.values.map((o: any) => o.value).reverse()).toEqual([17, 16, 13, 11, 9]);
+    expect(phq9.values.every((o: any) => o.answers.length === 9 && o.answers[8] === 0)).toBe(true);
+    const pain = await course('Ruth Lindqvist', 'pain');
+    expect(pain.alerts).toBe(0);
+    expect(pain.values.at(-1).value).toBeGreaterThan(pain.values[0].value);
+
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 

@@ -1,10 +1,12 @@
 import { CarePlanCategory, CarePlanStatus, carePlans, type CarePlan } from '../modules/care-plans';
 import { careTeam } from '../modules/care-team';
+import { CheckInSource, checkIns } from '../modules/check-ins';
 import { goals, GoalStatus } from '../modules/goals';
 import { Organization, organizations } from '../modules/organizations';
 import { AllergyCriticality, patients } from '../modules/patients';
 import { Discipline, Provider, providers } from '../modules/providers';
 import { TaskKind, TaskPriority, TaskStatus, tasks, type Task } from '../modules/tasks';
+import { AlertSeverity, RuleComparison, warningSigns } from '../modules/warning-signs';
 import { createContexts } from './contexts';
 import type { Orm } from './orm';
 
@@ -73,7 +75,26 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
     for (const to of path) t = await tasks.transition(as(assignee), { id: t.id, expectedVersion: t.version, to });
     return t;
   }
+  async function rule(owner: Provider, p: CarePlan, input: Omit<Parameters<typeof warningSigns.add>[1], 'carePlanId'>) {
+    await warningSigns.add(as(owner), { carePlanId: p.id, ...input });
+  }
+  type Value = { measure: string; value?: number; code?: string; answers?: number[] };
+  async function checkIn(by: Provider, patientId: string, takenAt: Date, source: CheckInSource, values: Value[], note?: string) {
+    await checkIns.record(as(by), { patientId, takenAt, source, values, note });
+  }
   const { ACCEPTED, IN_PROGRESS, COMPLETED, ON_HOLD } = TaskStatus;
+  // `n` days and `hours` hours before the load started (one clock, so "3 days before" is exact).
+  const now = Date.now();
+  const ago = (n: number, hours = 0) => new Date(now - n * 86_400_000 - hours * 3_600_000);
+  const { HIGH, MODERATE, CRITICAL } = AlertSeverity;
+  const WEIGHT = '29463-7',
+    SPO2 = '59408-5',
+    HEART_RATE = '8867-4',
+    TEMPERATURE = '8310-5',
+    PAIN = '72514-3',
+    PHQ9 = '44261-6',
+    SLEEP = '93832-4',
+    WOUND = 'wound-status';
 
   // 1. Home recovery after hip replacement.
   const ruth = await patients.create(admin(), {
@@ -124,6 +145,50 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
     IN_PROGRESS,
   ]);
   await task(amara, hip, 'Review blood pressure medication', TaskKind.MEDICATION, TaskPriority.ROUTINE, amara, 7);
+  await rule(sofia, hip, {
+    measure: PAIN,
+    comparison: RuleComparison.AT_LEAST,
+    threshold: 7,
+    consecutive: 2,
+    severity: MODERATE,
+    instruction: 'Review analgesia; examine the hip for dislocation or haematoma.',
+    assignRole: 'home nurse',
+  });
+  await rule(sofia, hip, {
+    measure: WOUND,
+    comparison: RuleComparison.IS_ONE_OF,
+    codes: ['WORSE', 'INFECTION_SIGNS', 'OPEN'],
+    severity: HIGH,
+    instruction: 'Same-day wound review; swab if discharge; call the orthopaedic team.',
+    assignRole: 'orthopaedic surgeon',
+  });
+  await rule(sofia, hip, {
+    measure: TEMPERATURE,
+    comparison: RuleComparison.ABOVE,
+    threshold: 38,
+    severity: HIGH,
+    instruction: 'Check the wound and calf; blood cultures and CRP if no other cause.',
+    assignRole: 'home nurse',
+  });
+  // Pain since the operation (reported on the physiotherapist's calls), falling; the nurse's visits add wound and temperature.
+  const pain = [7, 6, 6, 5, 5, 4, 4, 3, 3, 2];
+  const visits = new Map([
+    [9, { wound: 'UNCHANGED', temperature: 37.4 }],
+    [7, { wound: 'HEALING', temperature: 37.1 }],
+    [4, { wound: 'HEALING', temperature: 36.9 }],
+    [1, { wound: 'HEALING', temperature: 36.8 }],
+  ]);
+  for (const [i, score] of pain.entries()) {
+    const day = pain.length - 1 - i;
+    const visit = visits.get(day);
+    if (visit) {
+      await checkIn(grace, ruth.id, ago(day, 3), CheckInSource.CLINICIAN, [
+        { measure: PAIN, value: score },
+        { measure: WOUND, code: visit.wound },
+        { measure: TEMPERATURE, value: visit.temperature },
+      ]);
+    } else await checkIn(tom, ruth.id, ago(day, 3), CheckInSource.PATIENT, [{ measure: PAIN, value: score }]);
+  }
 
   // 2. Depression treatment.
   const miguel = await patients.create(admin(), {
@@ -157,6 +222,38 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
   await task(noor, mood, 'CBT session 4: behavioural activation', TaskKind.THERAPY_SESSION, TaskPriority.ROUTINE, noor, 3, [ACCEPTED]);
   await task(noor, mood, 'PHQ-9 reassessment', TaskKind.ASSESSMENT, TaskPriority.ROUTINE, amara, 14);
   await task(noor, mood, 'Sleep hygiene education', TaskKind.EDUCATION, TaskPriority.ROUTINE, noor, -2, [ACCEPTED, IN_PROGRESS, COMPLETED]);
+  await rule(noor, mood, {
+    measure: PHQ9,
+    comparison: RuleComparison.ABOVE,
+    threshold: 0,
+    item: 9,
+    severity: CRITICAL,
+    instruction: 'Assess suicide risk today (call the patient); follow the crisis protocol.',
+    assignRole: 'psychotherapist',
+  });
+  await rule(noor, mood, {
+    measure: PHQ9,
+    comparison: RuleComparison.AT_LEAST,
+    threshold: 20,
+    severity: HIGH,
+    instruction: 'Severe depression: review within a week and reconsider medication.',
+    assignRole: 'primary physician',
+  });
+  // PHQ-9 every two weeks, answered item by item: 17, 16, 13, 11, 9 (moderately severe to mild); item 9 always 0.
+  const phq9 = [
+    [2, 3, 3, 2, 2, 2, 2, 1, 0],
+    [2, 2, 3, 2, 2, 2, 2, 1, 0],
+    [2, 2, 2, 2, 1, 2, 1, 1, 0],
+    [2, 1, 2, 1, 1, 2, 1, 1, 0],
+    [1, 1, 2, 1, 1, 1, 1, 1, 0],
+  ];
+  const sleep = [5, 5.5, 6, 6.5, 7];
+  for (const [i, answers] of phq9.entries()) {
+    await checkIn(noor, miguel.id, ago(14 * (phq9.length - 1 - i), 20), CheckInSource.PATIENT, [
+      { measure: PHQ9, answers },
+      { measure: SLEEP, value: sleep[i] },
+    ]);
+  }
 
   // 3. Heart-failure follow-up.
   const helen = await patients.create(admin(), {
@@ -209,6 +306,41 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
     IN_PROGRESS,
     ON_HOLD,
   ]);
+  await rule(lukas, heart, {
+    measure: WEIGHT,
+    comparison: RuleComparison.RISES_BY_MORE_THAN,
+    threshold: 2,
+    withinDays: 3,
+    severity: HIGH,
+    instruction: 'Call the patient today: breathlessness, ankles; consider an extra furosemide dose per the plan.',
+    assignRole: 'heart-failure nurse',
+  });
+  await rule(lukas, heart, {
+    measure: SPO2,
+    comparison: RuleComparison.BELOW,
+    threshold: 92,
+    severity: HIGH,
+    instruction: 'Same-day review: check for fluid overload or infection.',
+    assignRole: 'heart-failure nurse',
+  });
+  // Three weeks of morning weights from the home scale (dry weight 68 kg), then 2.5 kg in 3 days: the rule raises an alert
+  // (OPEN, with its task for the heart-failure nurse). Oxygen saturation and pulse every few days.
+  const weights = [
+    68.2, 68.4, 68.1, 67.9, 68.3, 68.5, 68.2, 68.0, 68.4, 68.6, 68.3, 68.1, 68.2, 68.5, 68.3, 68.2, 68.4, 68.4, 68.6, 69.5, 70.9,
+  ];
+  for (const [i, weight] of weights.entries()) {
+    const day = weights.length - 1 - i;
+    const values: Value[] = [{ measure: WEIGHT, value: weight }];
+    if (day % 3 === 0) values.push({ measure: SPO2, value: day === 0 ? 94 : 96 }, { measure: HEART_RATE, value: day === 0 ? 84 : 68 });
+    await checkIn(
+      daniel,
+      helen.id,
+      ago(day, 1),
+      CheckInSource.DEVICE,
+      values,
+      day === 0 ? 'Ankles more swollen since yesterday.' : undefined,
+    );
+  }
 
   return { provider: amara };
 }

@@ -11,7 +11,10 @@ import { ObservationFlag, QUESTIONNAIRES, score } from './questionnaires';
 export function measureLoaders(em: EntityManager) {
   return {
     measureByCode: new DataLoader<string, Measure | null>(async (codes) => {
-      const rows = await em.fork().find(Measure, { code: { $in: [...codes] } });
+      // Inside a patient write (a rule evaluated on a check-in) `em` is the transaction's: the fork keeps its connection.
+      // Without it, each write waited for a second pool connection while holding one, and 10 concurrent check-ins
+      // (the pool's size) stalled until the acquire timeout.
+      const rows = await em.fork({ keepTransactionContext: true }).find(Measure, { code: { $in: [...codes] } });
       const byCode = new Map(rows.map((m) => [m.code, m]));
       return codes.map((code) => byCode.get(code) ?? null);
     }),
