@@ -149,6 +149,7 @@ export const alerts = {
    */
   async onCheckIn(ctx: Context, write: PatientWrite, checkIn: CheckIn, observations: readonly Observation[]): Promise<void> {
     const rules = await warningSigns.watching(write, [...new Set(observations.map((o) => o.measureCode))]);
+    await ctx.loaders.measureByCode.loadMany(rules.map((r) => r.measureCode)); // one statement for all the rules' measures
     for (const rule of rules) {
       const observation = observations.find((o) => o.measureCode === rule.measureCode)!;
       const measure = await measures.get(ctx, rule.measureCode, 'measure');

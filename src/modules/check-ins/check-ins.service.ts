@@ -138,6 +138,8 @@ export const checkIns = {
     if (!(takenAt.getTime() <= Date.now() + CLOCK_SKEW_MS)) throw badInput('takenAt', 'takenAt must not be in the future');
     if (takenAt < EARLIEST) throw badInput('takenAt', 'takenAt must be after 2000-01-01');
     if (!input.values.length) throw badInput('values', 'A check-in has at least one value');
+    // One statement for every measure named; the checks below then read them from the request's loader.
+    await ctx.loaders.measureByCode.loadMany(input.values.map((v) => v.measure));
     const seen = new Set<string>();
     const measured: MeasuredValue[] = [];
     for (const [i, value] of input.values.entries()) {
