@@ -114,7 +114,10 @@ async function patientRows(f: Fixture) {
     rules: await of('warning_sign_rule'),
     alerts: await of('alert'),
     expectations: await of('check_in_expectation'),
-    jobs: await sql("select key, run_at from graphile_worker.jobs where key like 'missed-check-in:%' order by key"),
+    jobs: await sql(
+      "select key, run_at from graphile_worker.jobs where key in (select 'missed-check-in:' || id from check_in_expectation where patient_id = ?) order by key",
+      [f.patient.id],
+    ),
     events: await of('event'),
     writesAudited: await sql("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [f.patient.id]),
   };
