@@ -2,7 +2,9 @@
 # the runtime stage runs the compiled server (dist/main.js) as the non-root user
 # `node`, with production dependencies only. It needs a PostgreSQL: DATABASE_URL
 # is required (the embedded PostgreSQL is for a laptop, not for an image), and
-# so is JWT_SECRET (NODE_ENV=production). See compose.yaml and .env.example.
+# so is JWT_SECRET (NODE_ENV=production); set MIGRATION_DATABASE_URL to the schema
+# owner so DATABASE_URL can be a role that owns nothing (README, "Database roles").
+# See compose.yaml and .env.example.
 #
 # Kept simple and conventional on purpose: it was written on machines without a
 # Docker engine and has not been built there. Build: docker build -t care-hub .

@@ -132,7 +132,8 @@ interface BenchDatabase {
 function migrate(url: string) {
   execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/migrate.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+    // One role (the administrator's) serves and migrates the bench's databases: not the warning's business here.
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -147,8 +148,8 @@ async function openDatabase(): Promise<BenchDatabase> {
   } else {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-bench-'));
     fs.chmodSync(dir, 0o755); // reachable by the `postgres` OS user when we run as root
-    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' });
-    adminUrl = db.url;
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'carehub_bench' });
+    adminUrl = db.adminUrl;
     stopEmbedded = db.stop;
   }
   const admin = async (sql: string) => {

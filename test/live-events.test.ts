@@ -157,6 +157,7 @@ describe('several instances and restarts', () => {
     const other = startServerProcess({
       NODE_ENV: 'test',
       DATABASE_URL: process.env.DATABASE_URL!,
+      MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL!,
       JWT_SECRET: TEST_SECRET,
       PORT: String(await freePort()),
       LOG_LEVEL: 'warn',

@@ -10,6 +10,7 @@ async function server(extra: Record<string, string> = {}) {
     NODE_ENV: 'test',
     PORT: String(port),
     DATABASE_URL: process.env.DATABASE_URL!,
+    MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL!,
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     DEMO_DATA: 'false',

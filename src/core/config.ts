@@ -15,7 +15,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
       HOST: str({ default: '127.0.0.1', desc: 'interface the HTTP/WebSocket server binds to' }),
       PORT: port({ default: 4000 }),
-      DATABASE_URL: url({ default: undefined, desc: 'PostgreSQL URL; without it an embedded PostgreSQL is started' }),
+      DATABASE_URL: url({
+        default: undefined,
+        desc: 'PostgreSQL URL the hub serves requests with; without it an embedded PostgreSQL is started',
+      }),
+      MIGRATION_DATABASE_URL: url({
+        default: undefined,
+        desc: "PostgreSQL URL of the schema's owner, used for migrations only; DATABASE_URL's role is then granted what it needs",
+      }),
       DATA_DIR: str({ default: '.data', desc: 'embedded PostgreSQL data and the generated development secret' }),
       EMBEDDED_PG_PORT: port({ default: 54329 }),
       JWT_SECRET: str({ default: undefined, desc: 'HS256 secret, at least 32 characters; required in production' }),
@@ -79,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (raw.PERSISTED_OPERATIONS_ONLY && !raw.PERSISTED_OPERATIONS_FILE) {
     throw new ConfigError('Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: required when PERSISTED_OPERATIONS_ONLY=true');
   }
+  if (raw.MIGRATION_DATABASE_URL && !raw.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required when MIGRATION_DATABASE_URL is set');
+  }
   if (raw.NODE_ENV === 'production' && !raw.JWT_SECRET && !raw.JWT_JWKS_URL) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
   }
@@ -89,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     host: raw.HOST,
     port: raw.PORT,
     databaseUrl: raw.DATABASE_URL,
+    /** The owner's URL for migrations; unset: DATABASE_URL's role migrates too (one role, warned at start). */
+    migrationDatabaseUrl: raw.MIGRATION_DATABASE_URL,
     dataDir: path.resolve(PROJECT_ROOT, raw.DATA_DIR),
     embeddedPgPort: raw.EMBEDDED_PG_PORT,
     /** False when EMBEDDED_PG_PORT is unset: the embedded PostgreSQL then takes the port chosen for DATA_DIR. */
