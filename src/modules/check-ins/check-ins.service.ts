@@ -207,7 +207,7 @@ export const checkIns = {
       count: window.length,
       min: values.length ? Math.min(...values) : null,
       max: values.length ? Math.max(...values) : null,
-      change: values.length ? round(values[values.length - 1] - values[0]) : null,
+      change: values.length ? measures.round(values[values.length - 1] - values[0]) : null,
       points: window.filter((o) => o.value != null).map((o) => ({ takenAt: o.takenAt, value: o.value! })),
     };
   },
@@ -236,8 +236,3 @@ export const checkIns = {
     );
   },
 };
-
-/** Differences of decimals without binary noise (82.4 - 80.1 = 2.3, not 2.3000000000000114). */
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}

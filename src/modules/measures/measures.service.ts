@@ -145,7 +145,17 @@ export const measures = {
     const { measure } = measured;
     if (measured.code != null) return `${measure.name} ${measure.options.find((o) => o.code === measured.code)?.display ?? measured.code}`;
     if (measured.band != null) return `${measure.name} ${measured.value} (${measured.band})`;
-    const unit = measure.unit.startsWith('{') ? '' : measure.unit === '%' ? '%' : ` ${measure.unit}`;
-    return `${measure.name} ${measured.value}${unit}`;
+    return `${measure.name} ${measured.value}${measures.unitAfterNumber(measure)}`;
+  },
+
+  /** A measure's unit as it follows a number in a summary: " kg", "%"; nothing for scores and counts ("{score}") or coded answers ("1"). */
+  unitAfterNumber(measure: Pick<Measure, 'unit'>): string {
+    if (measure.unit.startsWith('{') || measure.unit === '1') return '';
+    return measure.unit === '%' ? '%' : ` ${measure.unit}`;
+  },
+
+  /** A difference of decimals without binary noise (82.4 - 80.1 = 2.3, not 2.3000000000000114). */
+  round(value: number): number {
+    return Math.round(value * 1e6) / 1e6;
   },
 };

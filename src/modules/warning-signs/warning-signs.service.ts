@@ -85,7 +85,6 @@ export interface Trigger {
   description: string;
 }
 
-const round = (value: number) => Math.round(value * 1e6) / 1e6;
 const COMPARED: Record<string, (v: number, t: number) => boolean> = {
   ABOVE: (v, t) => v > t,
   AT_LEAST: (v, t) => v >= t,
@@ -104,7 +103,7 @@ const WORDS: Record<RuleComparison, string> = {
 
 /** How a rule reads: "Body weight rose by more than 2 kg within 3 days". */
 export function describeRule(rule: RuleFields & { measureCode: string }, measure: Measure): string {
-  const unit = measure.unit.startsWith('{') || measure.unit === '1' ? '' : measure.unit === '%' ? '%' : ` ${measure.unit}`;
+  const unit = measures.unitAfterNumber(measure);
   const what = rule.item != null ? `${QUESTIONNAIRES.get(measure.code)?.title ?? measure.name} item ${rule.item}` : measure.name;
   if (rule.comparison === RuleComparison.IS_ONE_OF) return `${what} is one of ${rule.codes.join(', ')}`;
   if (CHANGE.has(rule.comparison)) return `${what} ${WORDS[rule.comparison]} ${rule.threshold}${unit} within ${rule.withinDays} days`;
@@ -260,7 +259,7 @@ export const warningSigns = {
       if (!before.length) return null;
       const rising = rule.comparison === RuleComparison.RISES_BY_MORE_THAN;
       const base = before.reduce((best, o) => ((rising ? valueOf(o)! < valueOf(best)! : valueOf(o)! > valueOf(best)!) ? o : best));
-      const change = round(rising ? value - valueOf(base)! : valueOf(base)! - value);
+      const change = measures.round(rising ? value - valueOf(base)! : valueOf(base)! - value);
       if (!(change > rule.threshold!)) return null;
       return { observations: [base, observation], description: describe(`${valueOf(base)} → ${value}`) };
     }
