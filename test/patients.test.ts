@@ -12,6 +12,7 @@ import {
   OrganizationDirectoryDocument,
   PatientChartDocument,
   PatientEventLogDocument,
+  LatestPatientEventsDocument,
   PatientRosterDocument,
   PlanTaskPageDocument,
   ProviderRosterDocument,
@@ -241,6 +242,63 @@ describe('cursors', () => {
         code: 'BAD_USER_INPUT',
         extensions: { field: 'after' },
       });
+    }
+  });
+});
+
+describe('the latest events (patientEvents with last and before)', () => {
+  async function history() {
+    const t = await w.team();
+    for (let i = 0; i < 4; i++) await w.task(t.plan, t.owner, { assignee: t.owner });
+    const all = ok(await hub.gql(PatientEventLogDocument, { patientId: t.patient.id, first: 100 }, t.ownerToken)).patientEvents;
+    return { t, sequences: all.edges.map((e) => e.node.sequence) };
+  }
+  const latest = (t: Awaited<ReturnType<World['team']>>, vars: { last?: number; before?: string; first?: number; after?: string }) =>
+    hub.gql(LatestPatientEventsDocument, { patientId: t.patient.id, ...vars }, t.ownerToken);
+
+  it('gives the newest N events in sequence order, says earlier ones exist, and pages back with before: startCursor to the first event', async () => {
+    const { t, sequences } = await history();
+    expect(sequences.length).toBeGreaterThan(6);
+    const newest = ok(await latest(t, { last: 3 })).patientEvents;
+    expect(newest.edges.map((e) => e.node.sequence)).toEqual(sequences.slice(-3));
+    expect(newest.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    expect(newest.totalCount).toBe(sequences.length);
+
+    const seen = [...newest.edges.map((e) => e.node.sequence)];
+    let page = newest;
+    while (page.pageInfo.hasPreviousPage) {
+      page = ok(await latest(t, { last: 3, before: page.pageInfo.startCursor! })).patientEvents;
+      expect(page.pageInfo.hasNextPage).toBe(true);
+      seen.unshift(...page.edges.map((e) => e.node.sequence));
+    }
+    expect(seen).toEqual(sequences);
+    expect(page.edges[0].node.sequence).toBe(1);
+  });
+
+  it('takes a window between after and before, and a cursor from either direction in the other', async () => {
+    const { t, sequences } = await history();
+    const firstTwo = ok(await latest(t, { first: 2 })).patientEvents;
+    const lastTwo = ok(await latest(t, { last: 2 })).patientEvents;
+    const between = ok(
+      await latest(t, { last: 100, after: firstTwo.pageInfo.endCursor!, before: lastTwo.pageInfo.startCursor! }),
+    ).patientEvents;
+    expect(between.edges.map((e) => e.node.sequence)).toEqual(sequences.slice(2, -2));
+    expect(between.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    const forward = ok(await latest(t, { first: 100, after: lastTwo.edges[0].cursor })).patientEvents;
+    expect(forward.edges.map((e) => e.node.sequence)).toEqual(sequences.slice(-1));
+  });
+
+  it('refuses first and last together, a last outside 0–100, and a before this connection did not hand out, with BAD_USER_INPUT naming the argument', async () => {
+    const t = await w.team();
+    const forged = Buffer.from(JSON.stringify(['x'])).toString('base64url');
+    for (const [vars, field] of [
+      [{ first: 2, last: 2 }, 'last'],
+      [{ last: 101 }, 'last'],
+      [{ last: -1 }, 'last'],
+      [{ last: 2, before: forged }, 'before'],
+      [{ before: 'not a cursor' }, 'before'],
+    ] as const) {
+      expect(refusal(await latest(t, vars))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
     }
   });
 });

@@ -23,10 +23,36 @@ export class PageArgs {
   after?: string | null;
 }
 
-/** A validated page request: `after` decoded into the sort key values it stands for. */
+/**
+ * What a connection that also pages backward takes (a patient's events: "the
+ * last 20", then earlier ones with `before`), besides `first` and `after`.
+ */
+@ArgsType()
+export class BackwardPageArgs extends PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: `How many edges to return from the end (before \`before\`, or the newest), 0–${MAX_PAGE_SIZE}; still in the connection's order. Give \`first\` or \`last\`, not both (BAD_USER_INPUT on \`last\`).`,
+  })
+  last?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Return the edges before this cursor: pass `pageInfo.startCursor` (or any edge's `cursor`) of this same connection; a cursor it did not hand out is BAD_USER_INPUT on `before`.",
+  })
+  before?: string | null;
+}
+
+/**
+ * A validated page request: `after` (and `before`) decoded into the sort key
+ * values they stand for. `fromEnd`: the `first` edges are counted from the
+ * end (`last`).
+ */
 export interface Page {
   first: number;
   after: unknown[] | null;
+  before?: unknown[] | null;
+  fromEnd?: boolean;
 }
 
 /**
@@ -48,18 +74,29 @@ const KEY_CHECKS: Record<CursorKey, (value: unknown) => boolean> = {
  * returned (another connection's, or forged) is BAD_USER_INPUT on `after`.
  */
 export function toPage(args: PageArgs, keys: readonly CursorKey[]): Page {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badInput('first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
-  return { first, after: args.after == null ? null : decodeCursor(args.after, keys) };
+  const first = pageSize('first', args.first);
+  return { first, after: args.after == null ? null : decodeCursor(args.after, keys, 'after') };
+}
+
+/** `toPage` for connections that also page backward (`BackwardPageArgs`; only `keysetPage` serves those). */
+export function toBackwardPage(args: BackwardPageArgs, keys: readonly CursorKey[]): Page {
+  if (args.last != null && args.first != null) throw badInput('last', 'give first or last, not both');
+  const page =
+    args.last != null ? { first: pageSize('last', args.last), after: toPage({ after: args.after }, keys).after } : toPage(args, keys);
+  return { ...page, before: args.before == null ? null : decodeCursor(args.before, keys, 'before'), fromEnd: args.last != null };
+}
+
+function pageSize(field: 'first' | 'last', value: number | null | undefined): number {
+  const size = value ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) throw badInput(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
+  return size;
 }
 
 export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, keys: readonly CursorKey[]): unknown[] {
+function decodeCursor(cursor: string, keys: readonly CursorKey[], field: 'after' | 'before'): unknown[] {
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -69,7 +106,7 @@ function decodeCursor(cursor: string, keys: readonly CursorKey[]): unknown[] {
   if (Array.isArray(values) && values.length === keys.length && keys.every((key, i) => KEY_CHECKS[key](values[i]))) {
     return values;
   }
-  throw badInput('after', 'after is not a cursor returned by this connection');
+  throw badInput(field, `${field} is not a cursor returned by this connection`);
 }
 
 /** One page of a connection, as services return it. */
@@ -83,13 +120,13 @@ export interface ConnectionResult<T> {
  * Builds a page from rows fetched with `limit first + 1` (the extra row only
  * tells whether there is a next page).
  *
- * `hasPreviousPage` is always false. Our connections page forward only
- * (`first`/`after`, no `last`/`before`), and for forward paging the Relay
- * Cursor Connections spec lets the server answer false, or true only when
- * edges before `after` really exist. That `after` was given proves nothing
- * (the rows before it may have been deleted or left the filter), so `true`
- * would cost an extra query per connection for a page no argument of ours
- * can fetch; Relay itself reads `hasPreviousPage` only when paging backward.
+ * `hasPreviousPage` is false when paging forward. Most connections page
+ * forward only (`first`/`after`), and for forward paging the Relay Cursor
+ * Connections spec lets the server answer false, or true only when edges
+ * before `after` really exist. That `after` was given proves nothing (the
+ * rows before it may have been deleted or left the filter), so `true` would
+ * cost an extra query per connection; Relay itself reads `hasPreviousPage`
+ * only when paging backward (`keysetPage` with `last`, which sets it).
  */
 export function toConnection<T>(rows: T[], first: number, totalCount: number, sortKey: (row: T) => unknown[]): ConnectionResult<T> {
   const page = rows.slice(0, first);
@@ -108,9 +145,10 @@ export function toConnection<T>(rows: T[], first: number, totalCount: number, so
 
 /**
  * One page of a table ordered by a single unique key: the rows after the
- * cursor's key, and the count of every row matching `where`. For
- * connections that need no join (a patient's events, an organization's
- * providers, the audit trail); `page` comes from `toPage` with that key's kind.
+ * cursor's key (and before `before`'s), and the count of every row matching
+ * `where`. For connections that need no join (a patient's events, an
+ * organization's providers, the audit trail); `page` comes from `toPage`, or
+ * `toBackwardPage` for "the last N", with that key's kind.
  */
 export async function keysetPage<T extends object, K extends keyof T & string>(
   em: EntityManager,
@@ -119,12 +157,19 @@ export async function keysetPage<T extends object, K extends keyof T & string>(
   page: Page,
   key: K,
 ): Promise<ConnectionResult<T>> {
-  const rest = page.after ? ({ $and: [where, { [key]: { $gt: page.after[0] } }] } as FilterQuery<T>) : where;
+  const bounds = [...(page.after ? [{ [key]: { $gt: page.after[0] } }] : []), ...(page.before ? [{ [key]: { $lt: page.before[0] } }] : [])];
+  const rest = bounds.length ? ({ $and: [where, ...bounds] } as FilterQuery<T>) : where;
   const [rows, totalCount] = await Promise.all([
-    em.find(entity, rest, { orderBy: { [key]: 'asc' } as never, limit: page.first + 1 }),
+    em.find(entity, rest, { orderBy: { [key]: page.fromEnd ? 'desc' : 'asc' } as never, limit: page.first + 1 }),
     em.count(entity, where),
   ]);
-  return toConnection(rows, page.first, totalCount, (row) => [row[key]]);
+  if (!page.fromEnd) return toConnection(rows, page.first, totalCount, (row) => [row[key]]);
+  // The last `first` rows, fetched newest first, shown in the connection's order. Edges after
+  // `before` exist whenever it was given: it is the cursor of one of them (these rows are never deleted).
+  const connection = toConnection(rows.slice(0, page.first).reverse(), page.first, totalCount, (row) => [row[key]]);
+  connection.pageInfo.hasPreviousPage = rows.length > page.first;
+  connection.pageInfo.hasNextPage = page.before != null;
+  return connection;
 }
 
 /**
@@ -158,7 +203,8 @@ export async function newestFirstPage<T extends { id: string }, K extends keyof 
 @ObjectType({
   simpleResolvers: true,
   description:
-    'Where a page sits in its connection (Relay Cursor Connections spec). Connections page forward: pass `endCursor` as `after` while `hasNextPage` is true.',
+    'Where a page sits in its connection (Relay Cursor Connections spec). Pass `endCursor` as `after` while `hasNextPage` is true; ' +
+    'connections with `last`/`before` page backward too.',
 })
 export class PageInfo {
   @Field({ description: 'Whether more edges follow this page: fetch them with `after: endCursor`.' })
@@ -166,8 +212,9 @@ export class PageInfo {
 
   @Field({
     description:
-      'Always false: connections here page forward only (`first`/`after`, no `last`/`before`), which the Relay spec allows. ' +
-      'To start over, query again without `after`.',
+      'Whether edges come before this page, on connections that page backward (`last`/`before`, e.g. `patientEvents`): ' +
+      'fetch them with `before: startCursor`. Always false when paging forward (`first`/`after`), which the Relay spec allows; ' +
+      'to start over, query again without `after`.',
   })
   hasPreviousPage!: boolean;
 

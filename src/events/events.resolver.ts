@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, ID, Int, Query, Resolver, Root, Subscription, type Subs
 import type { Context } from '../core/context';
 import { badInput } from '../core/errors';
 import { expectId } from '../core/ids';
-import { PageArgs } from '../core/pagination';
+import { BackwardPageArgs } from '../core/pagination';
 import { Event } from './event.entity';
 import { EventConnection, events } from './events.service';
 import { feedOf, patientEventStream, toEvent, type LiveItem } from './live';
@@ -16,11 +16,12 @@ import { feedOf, patientEventStream, toEvent, type LiveItem } from './live';
 export class EventResolver {
   @Query(() => EventConnection, {
     description:
-      "A patient's events in sequence order (cursor: continue after a page). NOT_FOUND unless the caller is an active member of the care team.",
+      "A patient's events in sequence order: `first`/`after` from the oldest, or `last` (then `before: pageInfo.startCursor`) " +
+      'for the newest, e.g. `last: 20` for the latest twenty. NOT_FOUND unless the caller is an active member of the care team.',
   })
   patientEvents(
     @Arg('patientId', () => ID, { description: 'A Patient id ("pat_…").' }) patientId: string,
-    @Args() args: PageArgs,
+    @Args() args: BackwardPageArgs,
     @Ctx() ctx: Context,
   ) {
     return events.ofPatient(ctx, patientId, args);

@@ -1,17 +1,17 @@
 import { access } from '../auth/access';
 import type { Context } from '../core/context';
 import { expectId } from '../core/ids';
-import { Connection, keysetPage, toPage, type PageArgs } from '../core/pagination';
+import { Connection, keysetPage, toBackwardPage, type BackwardPageArgs } from '../core/pagination';
 import { Event } from './event.entity';
 
 export const EventConnection = Connection(Event, 'Event');
 
 export const events = {
-  /** A patient's events in sequence order; `after` continues from a cursor. */
-  async ofPatient(ctx: Context, patientId: string, args: PageArgs) {
+  /** A patient's events in sequence order; `after` continues from a cursor, `last` (with `before`) reads back from the newest. */
+  async ofPatient(ctx: Context, patientId: string, args: BackwardPageArgs) {
     expectId('Patient', patientId, 'patientId');
     await access.assertCanSeePatient(ctx, patientId);
-    return keysetPage(ctx.em, Event, { patient: patientId }, toPage(args, ['int']), 'sequence');
+    return keysetPage(ctx.em, Event, { patient: patientId }, toBackwardPage(args, ['int']), 'sequence');
   },
 
   /** One event, for `node(id:)`: visible to its patient's care team. */
