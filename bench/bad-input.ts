@@ -160,7 +160,7 @@ function sendWs(url: string, c: WsCase, token: string): Promise<Outcome> {
     });
     socket.on('message', (data) => {
       const text = String(data);
-      let message: { type?: string; payload?: { message?: string; extensions?: { code?: string } }[] } = {};
+      let message: { type?: string; payload?: { message?: string; extensions?: { code?: string } }[] };
       try {
         message = JSON.parse(text);
       } catch {

@@ -19,6 +19,7 @@ export interface HubStats {
 }
 
 const from = process.env.BENCH_HUB_DIST === '1' ? path.join(__dirname, '..', 'dist') : path.join(__dirname, '..', 'src');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- which tree to load is decided at run time
 const load = <T>(module: string): T => require(path.join(from, module)) as T;
 const { loadConfig } = load<typeof import('../src/core/config')>('core/config');
 const { createTokenVerifier } = load<typeof import('../src/auth/tokens')>('auth/tokens');
