@@ -1,9 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from '../src/core/config';
-import { createTokenVerifier } from '../src/auth/tokens';
-import { initOrm } from '../src/app/orm';
-import { createLogger } from '../src/core/logger';
-import { createServer } from '../src/app/server';
+import path from 'node:path';
 
 /**
  * The hub as the benchmark runs it: its own process (so the load generator
@@ -12,13 +8,24 @@ import { createServer } from '../src/app/server';
  *
  * BENCH_COUNT_STATEMENTS=1 turns on MikroORM's query logging to count SQL
  * statements; it costs time, so throughput is measured without it.
+ * BENCH_HUB_DIST=1 runs the compiled server from dist/ (`npm run build`), as
+ * production does, instead of the sources under ts-node.
  */
-export type HubRequest = { cmd: 'count-reset' } | { cmd: 'stats' };
+export type HubRequest = { cmd: 'count-reset' } | { cmd: 'stats' } | { cmd: 'memory' };
 export interface HubStats {
   statements: number;
   subscriptions: number;
   memory: NodeJS.MemoryUsage;
 }
+
+const from = process.env.BENCH_HUB_DIST === '1' ? path.join(__dirname, '..', 'dist') : path.join(__dirname, '..', 'src');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- which tree to load is decided at run time
+const load = <T>(module: string): T => require(path.join(from, module)) as T;
+const { loadConfig } = load<typeof import('../src/core/config')>('core/config');
+const { createTokenVerifier } = load<typeof import('../src/auth/tokens')>('auth/tokens');
+const { initOrm } = load<typeof import('../src/app/orm')>('app/orm');
+const { createLogger } = load<typeof import('../src/core/logger')>('core/logger');
+const { createServer } = load<typeof import('../src/app/server')>('app/server');
 
 async function main() {
   // One bench token sends thousands of requests a minute: the per-client request limit would answer 429.
@@ -45,6 +52,10 @@ async function main() {
       // Two collections: the second sweeps what the first's finalisers released.
       global.gc?.();
       global.gc?.();
+      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage() };
+      process.send!(stats);
+    } else if (request.cmd === 'memory') {
+      // A sample while load runs: no collection, memory as it is.
       const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage() };
       process.send!(stats);
     }

@@ -5,9 +5,11 @@
  *   npm run bench -- --smoke           seconds: tiny data, short loads, proves the bench runs (CI)
  *   npm run bench -- --growth          also: dashboard p50 at 1k and at 100k patients
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
+ *   npm run bench -- --bad-input       also: 10,000 bad requests against the compiled server (issue 19)
  *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
- *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring)
+ *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring,
+ *                                      badinput); their results replace theirs in bench/results.{md,json}, the others stay
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *
  * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
@@ -26,6 +28,10 @@ import { freePort } from '../test/support/process';
 import { generate, type DataSet } from './data';
 import type { HubStats } from './hub-process';
 import { monitoring, monitoringReport } from './monitoring';
+import { badInput, badInputReport, badInputTargets } from './bad-input';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with `npm start`
+const { buildIfStale } = require('../scripts/build.js') as { buildIfStale(): boolean };
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
@@ -36,11 +42,9 @@ const option = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
-const only = (name: string) => {
-  // --only fanout,dashboard: run just these sections
-  const i = argv.indexOf('--only');
-  return i < 0 || argv[i + 1].split(',').includes(name);
-};
+const onlyList = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
+// --only fanout,dashboard: run just these sections
+const only = (name: string) => !onlyList || onlyList.includes(name);
 const smoke = flag('smoke');
 const settings = {
   patients: option('patients', smoke ? 40 : 2000),
@@ -56,6 +60,8 @@ const settings = {
       : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
   fanoutRounds: smoke ? 2 : 5,
   growth: flag('growth'),
+  // Opt-in like growth, or named by --only; the smoke run sends a few hundred.
+  badInput: (flag('bad-input') || smoke || !!onlyList?.includes('badinput')) && only('badinput') ? (smoke ? 300 : 10_000) : 0,
 };
 
 // The portal's dashboard query, as the tests run it (test/operations/dashboard.graphql).
@@ -66,6 +72,8 @@ const DASHBOARD = fs.readFileSync(path.join(ROOT, 'test', 'operations', 'dashboa
 interface Child {
   process: ChildProcess;
   request<T>(message: object): Promise<T>;
+  /** The process has not exited. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -86,11 +94,20 @@ async function child(script: string, env: Record<string, string>, execArgv: stri
   return {
     process: proc,
     url: ready.url,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
     request<T>(message: object): Promise<T> {
       const next = queue.then(
         () =>
           new Promise<T>((resolve, reject) => {
-            proc.once('message', (reply: T & { error?: string }) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
+            if (proc.exitCode !== null || proc.signalCode !== null) return reject(new Error(`${script} has exited`));
+            // A process that dies before it replies must not leave the caller waiting forever.
+            const died = () => reject(new Error(`${script} exited before it replied`));
+            proc.once('exit', died);
+            proc.once('message', (reply: T & { error?: string }) => {
+              proc.off('exit', died);
+              if (reply.error) reject(new Error(reply.error));
+              else resolve(reply);
+            });
             proc.send(message);
           }),
       );
@@ -201,6 +218,8 @@ function progress(line: string, done = false) {
   if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${line}${done ? '\n' : ''}`);
   else if (done) console.log(line);
 }
+
+const commandLine = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -434,6 +453,32 @@ async function growth(db: BenchDatabase) {
   return { at1k, at100k, ratio: at100k / at1k };
 }
 
+/**
+ * Issue 19's bad-input run against a hub of its own: the compiled server
+ * (dist/, built first when stale), as production runs it. Rate limits are
+ * off so that every bad request reaches the parsers instead of a 429.
+ */
+async function badInputRun(databaseUrl: string, token: string) {
+  if (buildIfStale()) progress('compiled dist/ for the bad-input run', true);
+  const hub = await startHub(databaseUrl, { BENCH_HUB_DIST: '1', RATE_LIMIT_AUTH_FAILURES: '0' });
+  const bystander = await child('bystander.ts', {});
+  try {
+    const result = await badInput({
+      hub: { url: hub.url!, request: (m) => hub.request(m), alive: hub.alive },
+      bystander,
+      token,
+      bystanderBody: JSON.stringify({ query: DASHBOARD, variables: { first: 5 } }),
+      requests: settings.badInput,
+      senders: 32,
+      progress,
+    });
+    return { when: new Date().toISOString(), command: commandLine, ...result };
+  } finally {
+    await bystander.stop();
+    await hub.stop();
+  }
+}
+
 // ---------------------------------------------------------------- report
 
 interface Measured {
@@ -448,6 +493,9 @@ interface Measured {
   fanout: Awaited<ReturnType<typeof fanout>> | null;
   growth: Awaited<ReturnType<typeof growth>> | null;
   monitoring: Awaited<ReturnType<typeof monitoring>> | null;
+  badInput: Awaited<ReturnType<typeof badInputRun>> | null;
+  /** Runs with --only whose sections replaced those of the full run above. */
+  partialRuns?: { when: string; command: string; sections: string[] }[];
 }
 interface Target {
   target: string;
@@ -468,6 +516,7 @@ function report(r: Results): string {
       `Reproduce: \`${r.command}\`.`,
     '',
   );
+  for (const run of r.partialRuns ?? []) lines.push(`Updated ${run.when} by \`${run.command}\`: ${run.sections.join(', ')}.`, '');
   lines.push('## Dashboard query (first: 25)', '');
   if (r.dashboard) {
     lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
@@ -500,6 +549,7 @@ function report(r: Results): string {
     }
   } else lines.push(skipped);
   lines.push(...monitoringReport(r.monitoring));
+  lines.push(...badInputReport(r.badInput));
   lines.push('', '## Growth', '');
   lines.push(
     r.growth
@@ -555,6 +605,7 @@ function targets(r: Measured): Target[] {
       measured: `×${r.growth.ratio.toFixed(2)}`,
       ok: r.growth.ratio <= 1.2,
     });
+  if (r.badInput) t.push(...badInputTargets(r.badInput));
   return t;
 }
 
@@ -569,6 +620,7 @@ async function measureAll(): Promise<Results> {
     });
     const token = await signToken(SECRET, { sub: data.benchProviderId });
     const statements = only('statements') ? await statementsPerRequest(db.url, token) : null;
+    const bad = settings.badInput ? await badInputRun(db.url, token) : null;
     const hub = await startHub(db.url);
     let dashboard: Measured['dashboard'] = null,
       mutations: Measured['mutations'] = null,
@@ -604,7 +656,7 @@ async function measureAll(): Promise<Results> {
     const partial: Measured = {
       when: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-      command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+      command: commandLine,
       database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
       settings,
       dashboard,
@@ -613,6 +665,7 @@ async function measureAll(): Promise<Results> {
       fanout: fan,
       growth: growthResult,
       monitoring: mon,
+      badInput: bad,
     };
     return { ...partial, targets: targets(partial) };
   } finally {
@@ -620,12 +673,29 @@ async function measureAll(): Promise<Results> {
   }
 }
 
+const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'badInput'] as const;
+
+/** The committed results with the sections this --only run measured put in place of theirs. */
+function merged(run: Results): Results {
+  const file = path.join(__dirname, 'results.json');
+  if (!fs.existsSync(file)) return run;
+  const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
+  const sections = SECTIONS.filter((s) => run[s] !== null);
+  const result: Measured = {
+    ...previous,
+    partialRuns: [...(previous.partialRuns ?? []), { when: run.when, command: run.command, sections }],
+  };
+  for (const s of SECTIONS) (result as unknown as Record<string, unknown>)[s] = run[s] ?? previous[s] ?? null;
+  return { ...result, targets: targets(result) };
+}
+
 async function main() {
   const started = Date.now();
-  const results = await measureAll();
+  const measured = await measureAll();
+  // A full run replaces the committed results; an --only run replaces just its sections in them; a smoke run neither.
+  const results = onlyList && !smoke ? merged(measured) : measured;
   const markdown = report(results);
-  // Only a full run replaces the committed results.
-  const out = smoke || argv.includes('--only') ? path.join(__dirname, '.data') : __dirname;
+  const out = smoke ? path.join(__dirname, '.data') : __dirname;
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.md'), markdown);
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

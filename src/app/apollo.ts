@@ -7,7 +7,7 @@ import type { Config } from '../core/config';
 import type { Context } from '../core/context';
 import { formatError, type ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
-import { documentLimits, type DocumentLimits } from './limits';
+import { documentLimits, shortMessage, type DocumentLimits } from './limits';
 import { currentScope, stopWhenAborted } from './operation-scope';
 import type { Orm } from './orm';
 import { PersistedOperations, notRegistered } from './persisted-operations';
@@ -123,7 +123,7 @@ export async function startApollo(httpServer: http.Server, schema: GraphQLSchema
     // src/main.ts owns shutdown: drain HTTP + WebSocket, then the database, in that order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.isDevelopment,
-    formatError: (formatted, err) => formatError(formatted, err, errors, currentScope()?.requestId),
+    formatError: (formatted, err) => shortMessage(formatError(formatted, err, errors, currentScope()?.requestId)),
     plugins: [
       // After half the shutdown deadline, connections still open are closed (src/app/server.ts aborts their operations).
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs / 2 }),

@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { Metrics } from './metrics';
+import { rawJsonProblem } from './text-input';
 
 /** An HTTP error body in GraphQL's shape, so every client parses one format. */
 export function errorBody(code: string, message: string) {
@@ -57,6 +58,25 @@ export function createHttpApp({ config, logger, metrics }: { config: Config; log
   app.use(metrics.httpMiddleware);
   return app;
 }
+
+/** The largest GraphQL request body. */
+export const MAX_BODY = '1mb';
+
+/**
+ * Reads a GraphQL request's JSON body (at most MAX_BODY, after
+ * decompression), refusing before JSON.parse a body that is not UTF-8 (it
+ * would be stored with U+FFFD in place of what was meant), nested too deep
+ * or holding too many values (see rawJsonProblem). Mounted after CORS and
+ * the rate limits (src/app/server.ts): a refused client costs no read.
+ */
+export const graphqlBody: RequestHandler = express.json({
+  limit: MAX_BODY,
+  verify: (_req, _res, bytes, encoding) => {
+    // Only UTF-8 is checked as such; body-parser decodes the other utf-* charsets itself.
+    const problem = /^utf-?8$/i.test(encoding) ? rawJsonProblem(bytes) : undefined;
+    if (problem) throw Object.assign(new Error(`The request body ${problem}`), { refusal: true });
+  },
+});
 
 /** CORS for `/graphql`: only the configured origins (none by default: same origin only). */
 export function graphqlCors(config: Config): RequestHandler {
@@ -141,11 +161,16 @@ export const noStore: RequestHandler = (_req, res, next) => {
  * answered as JSON in GraphQL's error shape instead of express's HTML page.
  */
 export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  const type = (err as { type?: string }).type;
+  const { type, status, refusal, message } = err as { type?: string; status?: number; refusal?: boolean; message: string };
   if (type === 'entity.too.large') {
     res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is larger than allowed'));
+  } else if (refusal) {
+    res.status(400).json(errorBody('BAD_REQUEST', message));
   } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
     res.status(400).json(errorBody('BAD_REQUEST', 'The request body is not valid JSON'));
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+    // A body that does not decompress (Content-Encoding: gzip with garbage), or whose length does not match.
+    res.status(400).json(errorBody('BAD_REQUEST', 'The request body could not be read (check Content-Encoding and Content-Length)'));
   } else {
     next(err);
   }

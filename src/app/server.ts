@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
 import type { Config } from '../core/config';
@@ -13,7 +12,7 @@ import { EventFeed } from '../events/feed';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
 import { startJobs } from './jobs';
-import { bodyErrors, createHttpApp, errorBody, graphqlCors, graphqlRateLimits, noStore } from './http';
+import { bodyErrors, createHttpApp, errorBody, graphqlBody, graphqlCors, graphqlRateLimits, noStore } from './http';
 import { Metrics } from './metrics';
 import type { Orm } from './orm';
 import { OperationScope, runInScope } from './operation-scope';
@@ -168,7 +167,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     },
   });
   const inFlight = new InFlight(config.executionTimeoutMs);
-  app.use('/graphql', graphqlCors(config), ...graphqlRateLimits(config), noStore, express.json({ limit: '1mb' }), (req, res, next) =>
+  app.use('/graphql', graphqlCors(config), ...graphqlRateLimits(config), noStore, graphqlBody, (req, res, next) =>
     // The handler is async (express 5): its promise settles when the operation is done.
     inFlight.run(req, res, async () => {
       await graphqlHandler(req, res, next);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { badInput } from '../core/errors';
 
@@ -52,4 +53,37 @@ function refused(field: string) {
   // Over HTTP a refused input is a request error, like a variable that does not coerce.
   Object.assign(error.extensions, { http: { status: 400 } });
   return error;
+}
+
+/** Deepest nesting of arrays and objects a JSON body (or WebSocket message) may have; inputs of the schema need a handful. */
+export const MAX_JSON_NESTING = 64;
+/** Most values a JSON body may hold (elements and members, counted by their separators). */
+export const MAX_JSON_VALUES = 10_000;
+
+/**
+ * What is wrong with a JSON text, judged on its raw bytes before it is
+ * parsed ("is not valid UTF-8"), or undefined: not UTF-8, nested deeper than MAX_JSON_NESTING, or
+ * more than MAX_JSON_VALUES values. JSON.parse takes most of a second over
+ * a megabyte of `[[[[…`, and what reads the parsed value afterwards (a
+ * recursive walk, JSON.stringify) overflows the stack; one pass over the
+ * bytes costs about a millisecond per megabyte.
+ */
+export function rawJsonProblem(bytes: Uint8Array): string | undefined {
+  if (!isUtf8(bytes)) return 'is not valid UTF-8';
+  let depth = 0;
+  let values = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_NESTING) return `is nested deeper than ${MAX_JSON_NESTING} levels`;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && ++values > MAX_JSON_VALUES) return `holds more than ${MAX_JSON_VALUES} values`;
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ import type { Config } from '../core/config';
 import type { Context, Contexts } from '../core/context';
 import { ErrorCode, formatError, type ErrorMasking } from '../core/errors';
 import type { EventFeed } from '../events/feed';
-import { documentLimits } from './limits';
+import { documentLimits, shortMessage } from './limits';
 import { OperationScope, runInScope, stopWhenAborted } from './operation-scope';
 import type { Orm } from './orm';
 import { PersistedOperations, notRegistered } from './persisted-operations';
@@ -61,7 +61,7 @@ export function serveWebSockets(
   const documents = new DocumentCache(schema, limits);
   const socketOf = new WeakMap<Context, Partial<SocketState>>();
   const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
-  const formatWsError = (err: GraphQLError, requestId?: string) => formatError(err.toJSON(), err, errors, requestId);
+  const formatWsError = (err: GraphQLError, requestId?: string) => shortMessage(formatError(err.toJSON(), err, errors, requestId));
 
   const server = useServer<{ authorization?: string }, SocketState>(
     {
