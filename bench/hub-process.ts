@@ -18,7 +18,11 @@ export interface HubStats {
   memory: NodeJS.MemoryUsage;
 }
 
-const from = process.env.BENCH_HUB_DIST === '1' ? path.join(__dirname, '..', 'dist') : path.join(__dirname, '..', 'src');
+const dist = process.env.BENCH_HUB_DIST === '1';
+const from = path.join(__dirname, '..', dist ? 'dist' : 'src');
+// This file runs under ts-node, whose source-map-support maps every Error's stack; the compiled server
+// under `npm start` has no such hook, and errors are the bad-input run's daily bread: V8's own, as in production.
+if (dist) delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- which tree to load is decided at run time
 const load = <T>(module: string): T => require(path.join(from, module)) as T;
 const { loadConfig } = load<typeof import('../src/core/config')>('core/config');

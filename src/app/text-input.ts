@@ -3,12 +3,15 @@ import { Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { badInput } from '../core/errors';
 
 /**
- * NUL, which PostgreSQL's text cannot hold (the driver fails, and its error
- * carries the statement's values), and lone UTF-16 surrogates, which are
- * not text at all.
+ * Whether a string is storable text: no NUL, which PostgreSQL's text cannot
+ * hold (the driver fails, and its error carries the statement's values),
+ * and no lone UTF-16 surrogate, which is not text at all. Native checks: a
+ * megabyte costs well under a millisecond.
  */
-// eslint-disable-next-line no-control-regex -- finding NUL is the point
-const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function isText(value: string): boolean {
+  // String.prototype.isWellFormed (ES2024) is in Node 20; TypeScript's lib here stops at ES2023.
+  return !value.includes('\u0000') && (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 /**
  * Refuses, before execution, every string input that is not storable text:
@@ -21,7 +24,7 @@ export function assertTextInputs(document: DocumentNode, variables: Record<strin
   if (variables) assertTextValues(variables);
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
-      if (!NOT_TEXT.test(node.value)) return;
+      if (isText(node.value)) return;
       const named = [...ancestors, parent]
         .reverse()
         .find(
@@ -33,19 +36,36 @@ export function assertTextInputs(document: DocumentNode, variables: Record<strin
   });
 }
 
+/** A value still to check, and where it sits: the path is spelled out only for a value refused. */
+interface Pending {
+  value: unknown;
+  key: string | number;
+  parent: Pending | null;
+}
+
 /** Walks the variables without recursion: a body of nested arrays must not overflow the stack. */
 function assertTextValues(variables: Record<string, unknown>): void {
-  const pending: [unknown, string][] = Object.entries(variables).map(([name, value]) => [value, name]);
+  const pending: Pending[] = Object.entries(variables).map(([key, value]) => ({ value, key, parent: null }));
   while (pending.length) {
-    const [value, path] = pending.pop()!;
+    const entry = pending.pop()!;
+    const { value } = entry;
     if (typeof value === 'string') {
-      if (NOT_TEXT.test(value)) throw refused(path.replace(/^input\./, ''));
+      if (!isText(value)) throw refused(pathOf(entry).replace(/^input\./, ''));
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => pending.push([item, `${path}[${i}]`]));
+      value.forEach((item, i) => pending.push({ value: item, key: i, parent: entry }));
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) pending.push([item, `${path}.${key}`]);
+      for (const [key, item] of Object.entries(value)) pending.push({ value: item, key, parent: entry });
     }
   }
+}
+
+/** `allergies[0].substance` for the value at that place. */
+function pathOf(entry: Pending): string {
+  let path = '';
+  for (let at: Pending | null = entry; at; at = at.parent) {
+    path = (typeof at.key === 'number' ? `[${at.key}]` : at.parent ? `.${at.key}` : at.key) + path;
+  }
+  return path;
 }
 
 function refused(field: string) {

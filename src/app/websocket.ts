@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
@@ -55,6 +55,7 @@ export function serveWebSockets(
 ): { dispose(): void | Promise<void> } {
   // ws's default maxPayload is 100 MiB, parsed in full before graphql-ws sees it.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.ws.maxPayloadBytes });
+  wsServer.on('connection', keepClientProtocolErrorsQuiet);
   const connectionsPerProvider = new Map<string, number>();
   const limits = documentLimits(config, stopWhenAborted(schema));
   const persisted = config.persistedOperations.only ? new PersistedOperations(config.persistedOperations.file!) : undefined;
@@ -161,4 +162,20 @@ export function serveWebSockets(
       }
     },
   };
+}
+
+/**
+ * A frame too large or not UTF-8 is the client's doing: ws closes the socket
+ * itself (1009, 1007), then emits 'error', which graphql-ws prints to the
+ * console with a stack, unstructured, once per bad frame. Those errors
+ * (ws's `WS_ERR_*` codes) stop here; any other still reaches graphql-ws.
+ * Must be the first 'connection' listener, ahead of graphql-ws's.
+ */
+function keepClientProtocolErrorsQuiet(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) return false;
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
 }
