@@ -11,6 +11,7 @@
  *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring,
  *                                      badinput); their results replace theirs in bench/results.{md,json}, the others stay
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
+ *   npm run bench -- --hub-heap 256    the hub runs with --max-old-space-size=256 (MB)
  *
  * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
  * DATABASE_URL (a server and a role that may create databases), a new
@@ -134,7 +135,12 @@ const startHub = (databaseUrl: string, extra: Record<string, string> = {}) =>
       WS_MAX_CONNECTIONS_PER_PROVIDER: '20000',
       ...extra,
     },
-    ['--expose-gc', ...(flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.data', 'profiles')}`] : [])],
+    [
+      '--expose-gc',
+      ...(flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.data', 'profiles')}`] : []),
+      // --hub-heap 256: the hub's V8 old space capped as a container's NODE_OPTIONS would (default: V8 sizes it from the machine).
+      ...(option('hub-heap', 0) > 0 ? [`--max-old-space-size=${option('hub-heap', 0)}`] : []),
+    ],
   );
 
 // ---------------------------------------------------------------- database

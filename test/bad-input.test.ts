@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import http from 'node:http';
 import WebSocket from 'ws';
 import { codesOf, send } from './support/abuse';
@@ -122,15 +123,20 @@ describe('bad input', () => {
 
   it.each([
     ['gzip', 'this is not gzip'],
+    ['gzip', zlib.gzipSync(Buffer.alloc(50_000_000, ' '))],
+    ['gzip', zlib.gzipSync(JSON.stringify({ query: '{ me { id } }' }))],
     ['deflate', 'nor deflate'],
     ['br', 'nor brotli'],
   ])(
-    'answers a body with Content-Encoding: %s that does not decompress with 400 and a JSON error, not an HTML page',
+    'refuses a body with Content-Encoding: %s (garbage, a decompression bomb, or even well-formed) with 415 and a JSON error, before inflating it',
     async (encoding, body) => {
       const res = await rawPost(hub.url, Buffer.from(body), { 'content-encoding': encoding }, admin);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(415);
       expect(res.contentType).toMatch(/^application\/json/);
-      expect(JSON.parse(res.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(JSON.parse(res.body).errors[0]).toEqual({
+        message: 'Compressed request bodies are not accepted: send the JSON uncompressed',
+        extensions: { code: 'BAD_REQUEST' },
+      });
     },
   );
 

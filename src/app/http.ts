@@ -63,14 +63,17 @@ export function createHttpApp({ config, logger, metrics }: { config: Config; log
 export const MAX_BODY = '1mb';
 
 /**
- * Reads a GraphQL request's JSON body (at most MAX_BODY, after
- * decompression), refusing before JSON.parse a body that is not UTF-8 (it
- * would be stored with U+FFFD in place of what was meant), nested too deep
- * or holding too many values (see rawJsonProblem). Mounted after CORS and
- * the rate limits (src/app/server.ts): a refused client costs no read.
+ * Reads a GraphQL request's JSON body (at most MAX_BODY), refusing before
+ * JSON.parse a body that is not UTF-8 (it would be stored with U+FFFD in
+ * place of what was meant), nested too deep or holding too many values (see
+ * rawJsonProblem). Compressed request bodies are refused (415): a request is
+ * small, and inflating a decompression bomb up to the limit costs the event
+ * loop dozens of turns (answers are still compressed). Mounted after CORS
+ * and the rate limits (src/app/server.ts): a refused client costs no read.
  */
 export const graphqlBody: RequestHandler = express.json({
   limit: MAX_BODY,
+  inflate: false,
   verify: (_req, _res, bytes, encoding) => {
     // Only UTF-8 is checked as such; body-parser decodes the other utf-* charsets itself.
     const problem = /^utf-?8$/i.test(encoding) ? rawJsonProblem(bytes) : undefined;
@@ -166,11 +169,13 @@ export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is larger than allowed'));
   } else if (refusal) {
     res.status(400).json(errorBody('BAD_REQUEST', message));
-  } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+  } else if (type === 'encoding.unsupported') {
+    res.status(415).json(errorBody('BAD_REQUEST', 'Compressed request bodies are not accepted: send the JSON uncompressed'));
+  } else if (type === 'entity.parse.failed' || type === 'charset.unsupported') {
     res.status(400).json(errorBody('BAD_REQUEST', 'The request body is not valid JSON'));
   } else if (typeof status === 'number' && status >= 400 && status < 500) {
-    // A body that does not decompress (Content-Encoding: gzip with garbage), or whose length does not match.
-    res.status(400).json(errorBody('BAD_REQUEST', 'The request body could not be read (check Content-Encoding and Content-Length)'));
+    // A body whose length does not match Content-Length, or that ends early.
+    res.status(400).json(errorBody('BAD_REQUEST', 'The request body could not be read (check Content-Length)'));
   } else {
     next(err);
   }
