@@ -4,6 +4,7 @@ import {
   EditCarePlanDocument,
   EditPlanGoalDocument,
   HandOverCarePlanDocument,
+  LatestPatientEventsDocument,
   PatientEventLogDocument,
   StartCarePlanDocument,
   type CarePlanStatus as PlanStatus,
@@ -348,6 +349,63 @@ describe('transferCarePlanOwnership', () => {
         .code,
     ).toBe('FORBIDDEN');
     ok(await hub.gql(EditCarePlanDocument, { input: { id: t.plan.id, expectedVersion: version, title: 'New owner' } }, t.nurseToken));
+  });
+
+  it('keeps the hand-over note whole on the CARE_PLAN_OWNER_CHANGED event, and its summary names both people and quotes the note', async () => {
+    const t = await w.team();
+    const note = 'S: post-op day 3, stable.\nB: right hip replacement.\nA: pain 3/10, wound dry.\nR: continue enoxaparin, physio daily.';
+    ok(
+      await hub.gql(
+        HandOverCarePlanDocument,
+        { input: { id: t.plan.id, expectedVersion: t.plan.version, newOwnerId: t.nurse.id, note } },
+        t.ownerToken,
+      ),
+    );
+    const [event] = ok(await hub.gql(LatestPatientEventsDocument, { patientId: t.patient.id, last: 1 }, t.ownerToken)).patientEvents.edges;
+    expect(event.node).toMatchObject({ type: 'CARE_PLAN_OWNER_CHANGED', note });
+    expect(event.node.summary).toBe(`${t.owner.name} handed care plan "${t.plan.title}" to ${t.nurse.name}: ${note.replace(/\s+/g, ' ')}`);
+
+    const long = `Handing over: ${'details '.repeat(400)}`.trim();
+    ok(
+      await hub.gql(
+        HandOverCarePlanDocument,
+        { input: { id: t.plan.id, expectedVersion: t.plan.version + 1, newOwnerId: t.owner.id, note: long } },
+        t.nurseToken,
+      ),
+    );
+    const [second] = ok(await hub.gql(LatestPatientEventsDocument, { patientId: t.patient.id, last: 1 }, t.ownerToken)).patientEvents.edges;
+    expect(second.node.note).toBe(long);
+    expect(second.node.summary).toMatch(/^.+ handed care plan ".+" to .+: Handing over: details .*…$/);
+    expect(second.node.summary.length).toBeLessThan(long.length);
+  });
+
+  it('records no note when none is given, and refuses a blank or over-long note with BAD_USER_INPUT note, changing nothing', async () => {
+    const t = await w.team();
+    const unchanged = await w.snapshot(t.patient.id, 'care_plan', t.plan.id);
+    for (const note of ['   ', 'x'.repeat(4001)]) {
+      const error = refusal(
+        await hub.gql(
+          HandOverCarePlanDocument,
+          { input: { id: t.plan.id, expectedVersion: t.plan.version, newOwnerId: t.nurse.id, note } },
+          t.ownerToken,
+        ),
+      );
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'note' } });
+    }
+    await unchanged();
+    ok(
+      await hub.gql(
+        HandOverCarePlanDocument,
+        { input: { id: t.plan.id, expectedVersion: t.plan.version, newOwnerId: t.nurse.id } },
+        t.ownerToken,
+      ),
+    );
+    const [event] = ok(await hub.gql(LatestPatientEventsDocument, { patientId: t.patient.id, last: 1 }, t.ownerToken)).patientEvents.edges;
+    expect(event.node).toMatchObject({
+      type: 'CARE_PLAN_OWNER_CHANGED',
+      note: null,
+      summary: `${t.owner.name} handed care plan "${t.plan.title}" to ${t.nurse.name}`,
+    });
   });
 
   it.each([

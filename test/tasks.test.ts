@@ -4,6 +4,7 @@ import {
   NoteOnTaskDocument,
   PatientEventLogDocument,
   ReassignTaskDocument,
+  LatestPatientEventsDocument,
   RequestTaskDocument,
   TaskDetailDocument,
   type MyTaskPageQuery,
@@ -250,6 +251,34 @@ describe('createTask', () => {
 });
 
 describe('assignTask', () => {
+  it('keeps a note given with the assignment on the TASK_ASSIGNED event, quoted in its summary after the two names', async () => {
+    const t = await w.team();
+    const task = await w.task(t.plan, t.owner, { assignee: t.nurse });
+    const note = 'Daniel knows the patient from the ward; please call before the visit.';
+    ok(
+      await hub.gql(
+        ReassignTaskDocument,
+        { input: { id: task.id, expectedVersion: task.version, assigneeId: t.owner.id, note } },
+        t.ownerToken,
+      ),
+    );
+    const [event] = ok(await hub.gql(LatestPatientEventsDocument, { patientId: t.patient.id, last: 1 }, t.ownerToken)).patientEvents.edges;
+    expect(event.node).toEqual({
+      sequence: expect.any(Number),
+      type: 'TASK_ASSIGNED',
+      note,
+      summary: `${t.owner.name} reassigned "${task.title}" from ${t.nurse.name} to ${t.owner.name}: ${note}`,
+    });
+    const blank = refusal(
+      await hub.gql(
+        ReassignTaskDocument,
+        { input: { id: task.id, expectedVersion: task.version + 1, assigneeId: t.nurse.id, note: ' ' } },
+        t.ownerToken,
+      ),
+    );
+    expect(blank).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'note' } });
+  });
+
   it('lets the plan owner reassign a task: back to REQUESTED for the new assignee, +1 version, TASK_ASSIGNED by the owner', async () => {
     const t = await w.team();
     const task = await w.task(t.plan, t.owner, { assignee: t.nurse, path: [TaskStatus.ACCEPTED] });

@@ -20,6 +20,18 @@ export interface EventInput {
    * for events that change no field (a note added).
    */
   changes?: Changes;
+  /** What the person wrote with the change (a hand-over's reason), kept whole on the event; the summary quotes it (`withNote`). */
+  note?: string | null;
+}
+
+/** Longest start of a note a summary quotes; the event keeps the whole note. */
+const NOTE_IN_SUMMARY = 200;
+
+/** A summary line followed by the start of the note written with the change: `Dr A handed care plan "X" to Dr B: reason`. */
+export function withNote(summary: string, note: string | null | undefined): string {
+  if (!note) return summary;
+  const line = note.replace(/\s+/g, ' ').trim();
+  return `${summary}: ${line.length > NOTE_IN_SUMMARY ? `${line.slice(0, NOTE_IN_SUMMARY - 1)}…` : line}`;
 }
 
 /**
@@ -72,6 +84,7 @@ export class PatientWrite {
       subjectIds: (input.subjects ?? []).filter((id): id is string => !!id),
       summary: input.summary,
       changes: toFieldChanges(input.changes),
+      note: input.note?.trim() || null,
     });
     this.events.push(event);
     return event;

@@ -21,7 +21,7 @@ export const EventId = defineIdType('Event', 'evt');
 @Unique({ name: 'event_patient_sequence_unique', properties: ['patient', 'sequence'] })
 @ObjectType({ implements: Node, simpleResolvers: true, description: "One recorded change to a patient's care." })
 export class Event implements Node {
-  [OptionalProps]?: 'at' | 'actor' | 'subjectIds' | 'changes';
+  [OptionalProps]?: 'at' | 'actor' | 'subjectIds' | 'changes' | 'note';
 
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (starts with "evt_"). To resume a stream, use `sequence`, not the id.' })
@@ -83,6 +83,15 @@ export class Event implements Node {
       'Enough for a dashboard to update what it shows without querying again.',
   })
   changes: FieldChange[] | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What the person who made the change wrote with it: the reason or hand-over (e.g. SBAR) given to `transferCarePlanOwnership` ' +
+      'or `assignTask`, in full (the summary quotes its start). Null when none was given.',
+  })
+  note: string | null = null;
 }
 
 /** The id of the event's subject of `type` (a GraphQL type name such as `Task`), or null. */

@@ -1,5 +1,5 @@
 import { NonBlank } from '../../core/validation';
-import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { CarePlanCategory, CarePlanStatus } from './care-plan.entity';
 
@@ -46,4 +46,12 @@ export class TransferCarePlanOwnershipInput {
   @Field(() => Int, { description: 'The plan `version` the handover is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
   @Field(() => ID, { description: 'The new owner: another active member of the care team (BAD_USER_INPUT on `newOwnerId` otherwise).' })
   newOwnerId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the plan changes hands, or the hand-over itself (e.g. SBAR: situation, background, assessment, recommendation), up to 4,000 characters; kept whole as the event's `note`, quoted in its summary. Blank is BAD_USER_INPUT.",
+  })
+  @IsOptional()
+  @NonBlank(4000)
+  note?: string | null;
 }

@@ -7,7 +7,7 @@ import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
-import { writePatient, type PatientWrite } from '../../core/patient-write';
+import { withNote, writePatient, type PatientWrite } from '../../core/patient-write';
 import { toConnection, toPage, type PageArgs } from '../../core/pagination';
 import { changePagesLoader } from '../../events/change-pages';
 import { defineEventTypes } from '../../events/event-types';
@@ -203,9 +203,10 @@ export const carePlans = {
       write.event({
         type: CarePlanEvent.CARE_PLAN_OWNER_CHANGED,
         // Only the owner hands a plan over, so the actor is the previous owner.
-        summary: `${name(from)} handed care plan "${current.title}" to ${name(newOwnerId)}`,
+        summary: withNote(`${name(from)} handed care plan "${current.title}" to ${name(newOwnerId)}`, input.note),
         subjects: [current.id],
         changes: { owner: { from, to: newOwnerId } },
+        note: input.note,
       });
       return current;
     });

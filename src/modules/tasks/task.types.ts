@@ -1,5 +1,5 @@
 import { NonBlank } from '../../core/validation';
-import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/pagination';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
@@ -46,6 +46,14 @@ export class AssignTaskInput {
       'The new assignee: an active member of the care team other than the current assignee (BAD_USER_INPUT on `assigneeId` otherwise).',
   })
   assigneeId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the task goes to this person, or what they need to know to take it on, up to 4,000 characters; kept whole as the event's `note`, quoted in its summary. Blank is BAD_USER_INPUT.",
+  })
+  @IsOptional()
+  @NonBlank(4000)
+  note?: string | null;
 }
 
 @InputType({ description: 'A move of a task along its lifecycle.' })

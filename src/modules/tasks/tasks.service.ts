@@ -9,7 +9,7 @@ import { assertVersion, badInput, forbidden, invalidTransition, notFound } from 
 import { expectId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
 import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagination';
-import { writePatient, type PatientWrite } from '../../core/patient-write';
+import { withNote, writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { carePlans, type CarePlan } from '../care-plans';
 import { medicationSafety, overrideChanges, overrideSummary, type SafetyOverride } from '../medication-safety';
@@ -324,13 +324,17 @@ export const tasks = {
       const name = await providers.names(write.em, [viewerId, previous, assigneeId]);
       write.event({
         type: TaskEvent.TASK_ASSIGNED,
-        summary: claimsUnassigned
-          ? `${name(viewerId)} took on "${task.title}"`
-          : previous
-            ? `${name(viewerId)} reassigned "${task.title}" from ${name(previous)} to ${name(assigneeId)}`
-            : `${name(viewerId)} assigned "${task.title}" to ${name(assigneeId)}`,
+        summary: withNote(
+          claimsUnassigned
+            ? `${name(viewerId)} took on "${task.title}"`
+            : previous
+              ? `${name(viewerId)} reassigned "${task.title}" from ${name(previous)} to ${name(assigneeId)}`
+              : `${name(viewerId)} assigned "${task.title}" to ${name(assigneeId)}`,
+          input.note,
+        ),
         subjects: [plan.id, task.id],
         changes,
+        note: input.note,
       });
       return task;
     });
