@@ -18,7 +18,12 @@ export class AddGoalInput {
 @InputType({ description: 'Changes to a goal; fields left out stay as they are.' })
 export class UpdateGoalInput {
   @Field(() => ID, { description: 'The goal to change.' }) id!: string;
-  @Field(() => Int, { nullable: true, description: 'When given, a stale version fails with CONFLICT.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The goal `version` the change is based on; a stale one fails with CONFLICT. Send it: without it the last write wins. ' +
+      'Optional only because the published contract has `updateGoal` without it and clients call it so (docs/contract.md).',
+  })
   expectedVersion?: number | null;
   @Field(() => GoalStatus, { nullable: true, description: 'Move the goal along its lifecycle (INVALID_TRANSITION otherwise).' })
   status?: GoalStatus | null;
