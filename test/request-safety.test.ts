@@ -82,29 +82,21 @@ describe('WebSocket caps', () => {
   afterAll(() => hub.close());
   const closed = (socket: WebSocket) => new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
 
-  it('closes a socket that sends a frame larger than WS_MAX_PAYLOAD_BYTES (1009), without parsing it, and prints nothing about it', async () => {
+  it.each([
+    [
+      'a frame larger than WS_MAX_PAYLOAD_BYTES (1009), without parsing it',
+      1009,
+      JSON.stringify({ type: 'connection_init', payload: { authorization: 'x'.repeat(100_000) } }),
+    ],
+    ['a text frame that is not UTF-8 (1007)', 1007, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
+  ])('closes a socket that sends %s, and prints nothing about it', async (_, expected, frame) => {
     const printed = jest.spyOn(console, 'error');
     try {
       const socket = new WebSocket(hub.wsUrl, 'graphql-transport-ws');
       await new Promise((resolve) => socket.on('open', resolve));
       const code = closed(socket);
-      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'x'.repeat(100_000) } }));
-      expect(await code).toBe(1009);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(printed).not.toHaveBeenCalled();
-    } finally {
-      printed.mockRestore();
-    }
-  });
-
-  it('closes a socket that sends a text frame that is not UTF-8 (1007), and prints nothing about it', async () => {
-    const printed = jest.spyOn(console, 'error');
-    try {
-      const socket = new WebSocket(hub.wsUrl, 'graphql-transport-ws');
-      await new Promise((resolve) => socket.on('open', resolve));
-      const code = closed(socket);
-      socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-      expect(await code).toBe(1007);
+      socket.send(frame, { binary: false });
+      expect(await code).toBe(expected);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(printed).not.toHaveBeenCalled();
     } finally {
