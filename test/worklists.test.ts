@@ -259,10 +259,11 @@ describe('teamTasks', () => {
   });
 
   it('refuses a malformed patient or assignee id with BAD_USER_INPUT naming the filter field', async () => {
-    for (const [filter, field] of [
+    const cases: [TeamTaskFilter, string][] = [
       [{ patientIds: ['nope'] }, 'patientIds'],
       [{ assigneeIds: [f.t.patient.id] }, 'assigneeIds'],
-    ] as const) {
+    ];
+    for (const [filter, field] of cases) {
       expect(refusal(await hub.gql(TeamWorklistDocument, { filter }, f.t.ownerToken))).toMatchObject({
         code: 'BAD_USER_INPUT',
         extensions: { field },
