@@ -227,6 +227,22 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Query.teamTasks': [
+    {
+      name: "the worklist of the caller's patients",
+      query: () => 'query AccessTeamTasks { teamTasks { totalCount edges { node { id title patient { name } } } } }',
+      seen: (d, f) => edgesOf(d?.teamTasks).includes(f.task.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'asked for by patient id',
+      query: () =>
+        'query AccessTeamTasksOf($ids: [ID!]) { teamTasks(filter: { patientIds: $ids }) { totalCount edges { node { id title } } } }',
+      variables: (f) => ({ ids: [f.patient.id] }),
+      seen: (d, f) => edgesOf(d?.teamTasks).includes(f.task.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.node': [
     {
       name: 'a Patient',
@@ -887,10 +903,10 @@ describe('ending a membership', () => {
     const after = await asMember(PATIENT, { id: f.patient.id });
     expect([after.data?.patient ?? null, codes(after)]).toEqual([null, ['NOT_FOUND']]);
     const lists = await asMember(
-      'query AccessListsAfterEnd($mrn: String) { patients(search: $mrn) { totalCount } myTasks { totalCount } }',
+      'query AccessListsAfterEnd($mrn: String) { patients(search: $mrn) { totalCount } myTasks { totalCount } teamTasks { totalCount } }',
       { mrn: f.patient.mrn },
     );
-    expect(lists.data).toEqual({ patients: { totalCount: 0 }, myTasks: { totalCount: 0 } });
+    expect(lists.data).toEqual({ patients: { totalCount: 0 }, myTasks: { totalCount: 0 }, teamTasks: { totalCount: 0 } });
     const note = await asMember('mutation AccessNoteAfterEnd($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id } }', {
       input: { taskId: f.task.id, text: 'still here?' },
     });

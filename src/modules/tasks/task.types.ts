@@ -1,6 +1,6 @@
 import { NonBlank } from '../../core/validation';
-import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/pagination';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 
@@ -80,6 +80,98 @@ export class TaskListArgs extends PageArgs {
   @Field(() => [TaskStatus], { nullable: true, description: 'Only tasks in these statuses.' })
   @ArrayMaxSize(8)
   status?: TaskStatus[] | null;
+}
+
+/** The orders of a worklist; each has its own keyset, so a cursor of one order is refused by another. */
+export enum TaskOrder {
+  DUE_AT = 'DUE_AT',
+  PRIORITY = 'PRIORITY',
+  UPDATED_AT = 'UPDATED_AT',
+}
+registerEnumType(TaskOrder, {
+  name: 'TaskOrder',
+  description:
+    'How a worklist is sorted. Every order ends with the task id, so ties are stable and cursors never skip or repeat a task; ' +
+    'a cursor handed out under one order is BAD_USER_INPUT on `after` under another.',
+  valuesConfig: {
+    DUE_AT: { description: 'Earliest deadline first; tasks without a deadline last; then by id.' },
+    PRIORITY: { description: 'Highest priority first (STAT, ASAP, URGENT, ROUTINE); within one priority as DUE_AT.' },
+    UPDATED_AT: { description: 'Most recently changed first; then by id, highest first.' },
+  },
+});
+
+const OVERDUE =
+  'true: only overdue tasks (a deadline in the past and still open, i.e. not COMPLETED, CANCELLED, REJECTED or FAILED); ' +
+  'false: only tasks that are not overdue; left out: both.';
+
+@InputType({ description: "Which of the caller's patients' tasks a worklist shows; every condition given must hold." })
+export class TeamTaskFilter {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Only tasks of these patients, up to 100. A patient whose care team the caller is not on matches nothing (no error); a malformed id is BAD_USER_INPUT on `patientIds`.',
+  })
+  @ArrayMaxSize(100)
+  patientIds?: string[] | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Only tasks assigned to one of these providers, up to 100 (with `unassigned: true`, also the unassigned ones); a malformed id is BAD_USER_INPUT on `assigneeIds`.',
+  })
+  @ArrayMaxSize(100)
+  assigneeIds?: string[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: only tasks without an assignee, e.g. returned to the team when their assignee left it (or, with `assigneeIds`, those too); ' +
+      'false: only assigned tasks; left out: both.',
+  })
+  unassigned?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: OVERDUE })
+  overdue?: boolean | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Only tasks due before this time (ISO 8601 with zone); tasks without a deadline are left out.',
+  })
+  dueBefore?: Date | null;
+
+  @Field(() => [TaskStatus], { nullable: true, description: 'Only tasks in these statuses.' })
+  @ArrayMaxSize(8)
+  status?: TaskStatus[] | null;
+
+  @Field(() => [TaskPriority], { nullable: true, description: 'Only tasks of these priorities.' })
+  @ArrayMaxSize(4)
+  priority?: TaskPriority[] | null;
+
+  @Field(() => [TaskKind], { nullable: true, description: 'Only tasks of these kinds.' })
+  @ArrayMaxSize(8)
+  kind?: TaskKind[] | null;
+}
+
+@ArgsType()
+export class TeamTaskArgs extends PageArgs {
+  @Field(() => TeamTaskFilter, { nullable: true, description: "Which tasks; left out, every task of the caller's patients." })
+  @ValidateNested()
+  filter?: TeamTaskFilter | null;
+
+  @Field(() => TaskOrder, { nullable: true, description: 'How the tasks are sorted; DUE_AT when left out.' })
+  orderBy?: TaskOrder | null;
+}
+
+@ArgsType()
+export class MyTaskArgs extends TaskListArgs {
+  @Field(() => Boolean, { nullable: true, description: OVERDUE })
+  overdue?: boolean | null;
+
+  @Field(() => TaskOrder, {
+    nullable: true,
+    description: 'How the tasks are sorted; left out, oldest first (creation order, as before orders existed), with cursors of that order.',
+  })
+  orderBy?: TaskOrder | null;
 }
 
 export const TaskConnection = Connection(Task, 'Task');

@@ -12,9 +12,11 @@ import {
   AddTaskNoteInput,
   AssignTaskInput,
   CreateTaskInput,
+  MyTaskArgs,
   TaskConnection,
   TaskListArgs,
   TaskNoteConnection,
+  TeamTaskArgs,
   TransitionTaskInput,
 } from './task.types';
 import { tasks } from './tasks.service';
@@ -23,10 +25,21 @@ import { tasks } from './tasks.service';
 export class TaskResolver {
   @Query(() => TaskConnection, {
     description:
-      'Tasks assigned to the caller, oldest first, optionally by status; only of patients whose care team the caller is still on.',
+      'Tasks assigned to the caller, oldest first unless `orderBy` says otherwise, optionally by status or overdue; ' +
+      'only of patients whose care team the caller is still on. A provider only (FORBIDDEN otherwise).',
   })
-  myTasks(@Args() args: TaskListArgs, @Ctx() ctx: Context) {
+  myTasks(@Args() args: MyTaskArgs, @Ctx() ctx: Context) {
     return tasks.mine(ctx, args);
+  }
+
+  @Query(() => TaskConnection, {
+    description:
+      "The worklist of the caller's patients: every task of a patient whose care team the caller is on (whoever it is assigned to, " +
+      'and unassigned ones, e.g. returned to the team when their assignee left it), filtered, earliest deadline first unless `orderBy` ' +
+      'says otherwise, with keyset cursors per order. A provider only (FORBIDDEN otherwise).',
+  })
+  teamTasks(@Args() args: TeamTaskArgs, @Ctx() ctx: Context) {
+    return tasks.team(ctx, args);
   }
 
   @Mutation(() => Task, { description: 'A team member creates a task on an open plan; they become its requester. Records TASK_CREATED.' })

@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember, whereActiveMember } from '../../auth/membership';
 import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
 import { addChange, createdValues } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
-import { expectId } from '../../core/ids';
+import { expectId, typeOfId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
-import { toConnection, toPage, type Page, type PageArgs } from '../../core/pagination';
+import { toConnection, toPage, type CursorKey, type Page, type PageArgs } from '../../core/pagination';
 import { withNote, writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
 import { carePlans, type CarePlan } from '../care-plans';
@@ -16,7 +16,17 @@ import { medicationSafety, overrideChanges, overrideSummary, type SafetyOverride
 import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
-import type { AddTaskNoteInput, AssignTaskInput, CreateTaskInput, TaskListArgs, TransitionTaskInput } from './task.types';
+import {
+  TaskOrder,
+  type AddTaskNoteInput,
+  type AssignTaskInput,
+  type CreateTaskInput,
+  type MyTaskArgs,
+  type TaskListArgs,
+  type TeamTaskArgs,
+  type TeamTaskFilter,
+  type TransitionTaskInput,
+} from './task.types';
 
 /** The FHIR Task lifecycle (docs/contract.md), enforced here and nowhere else. */
 export const taskLifecycle = defineLifecycle<TaskStatus>('Task', {
@@ -96,8 +106,163 @@ declare module '../../core/context' {
   interface Loaders extends ReturnType<typeof taskLoaders> {}
 }
 
-function statusFilter(args: TaskListArgs): TaskStatus[] | null {
-  return args.status?.length ? [...new Set(args.status)].sort() : null;
+/** A priority's place in the PRIORITY order: higher comes first. */
+const PRIORITY_RANK: Record<TaskPriority, number> = { STAT: 4, ASAP: 3, URGENT: 2, ROUTINE: 1 };
+const PRIORITY_RANK_SQL = `(case t.priority ${Object.entries(PRIORITY_RANK)
+  .map(([priority, rank]) => `when '${priority}' then ${rank}`)
+  .join(' ')} end)`;
+
+/**
+ * One sort key of a worklist order: its SQL over `task as t`, its direction
+ * (nullable keys sort nulls last, ascending only), and how the task gives its
+ * value. A cursor holds the values, times as ISO 8601 and a missing deadline
+ * as "".
+ */
+interface SortKey {
+  sql: string;
+  desc?: boolean;
+  nullable?: boolean;
+  kind: 'time' | 'rank' | 'id';
+  value: (task: Task) => Date | number | string | null;
+}
+
+const DUE: SortKey = { sql: 't.due_at', nullable: true, kind: 'time', value: (t) => t.dueAt };
+const ID_ASC: SortKey = { sql: 't.id', kind: 'id', value: (t) => t.id };
+
+/**
+ * The worklist orders, each a unique keyset ending with the id. `tag` starts
+ * the cursor, so a cursor of one order is refused by another; the creation
+ * order (myTasks without orderBy) keeps its untagged cursors of one id.
+ */
+const ORDERS: Record<TaskOrder | 'CREATED', { tag: string | null; keys: SortKey[] }> = {
+  CREATED: { tag: null, keys: [ID_ASC] },
+  [TaskOrder.DUE_AT]: { tag: 'due', keys: [DUE, ID_ASC] },
+  [TaskOrder.PRIORITY]: {
+    tag: 'priority',
+    keys: [{ sql: PRIORITY_RANK_SQL, desc: true, kind: 'rank', value: (t) => PRIORITY_RANK[t.priority] }, DUE, ID_ASC],
+  },
+  [TaskOrder.UPDATED_AT]: {
+    tag: 'updated',
+    keys: [
+      { sql: 't.updated_at', desc: true, kind: 'time', value: (t) => t.updatedAt },
+      { sql: 't.id', desc: true, kind: 'id', value: (t) => t.id },
+    ],
+  },
+};
+type Order = (typeof ORDERS)[keyof typeof ORDERS];
+
+const CURSOR_KEY: Record<SortKey['kind'], CursorKey> = { time: 'string', rank: 'int', id: 'string' };
+
+/** `toPage` for a worklist order: the cursor's tag, times and id checked, decoded into the keys' values. */
+function toOrderPage(args: PageArgs, order: Order): { page: Page; after: (Date | number | string | null)[] | null } {
+  const page = toPage(args, [...(order.tag ? ['string' as const] : []), ...order.keys.map((k) => CURSOR_KEY[k.kind])]);
+  if (!page.after) return { page, after: null };
+  const refused = () => badInput('after', 'after is not a cursor returned by this connection in this order');
+  const [tag, ...values] = order.tag ? page.after : [null, ...page.after];
+  if (tag !== order.tag) throw refused();
+  const after = order.keys.map((key, i) => {
+    const value = values[i];
+    if (key.kind === 'id') {
+      if (typeOfId(value as string) !== 'Task') throw refused();
+      return value as string;
+    }
+    if (key.kind === 'rank') {
+      if (!Object.values(PRIORITY_RANK).includes(value as number)) throw refused();
+      return value as number;
+    }
+    if (value === '' && key.nullable) return null;
+    const at = new Date(value as string);
+    if (Number.isNaN(at.getTime()) || at.toISOString() !== value) throw refused();
+    return at;
+  });
+  return { page, after };
+}
+
+function cursorOf(order: Order, task: Task): unknown[] {
+  const values = order.keys.map((key) => {
+    const value = key.value(task);
+    return value instanceof Date ? value.toISOString() : (value ?? '');
+  });
+  return order.tag ? [order.tag, ...values] : values;
+}
+
+/** The rows after `values` in `keys` order: (k1 past v1) or (k1 = v1 and (k2 past v2 or ...)). */
+function afterKeys(knex: Knex, keys: SortKey[], values: (Date | number | string | null)[]): Knex.Raw {
+  const [key, ...rest] = keys;
+  const [value, ...restValues] = values;
+  const past =
+    value === null
+      ? knex.raw('false') // nothing sorts after a null deadline but other null deadlines, compared by the next key
+      : key.nullable
+        ? knex.raw(`(${key.sql} > ? or ${key.sql} is null)`, [value])
+        : knex.raw(`${key.sql} ${key.desc ? '<' : '>'} ?`, [value]);
+  if (!rest.length) return past;
+  const equal = value === null ? knex.raw(`${key.sql} is null`) : knex.raw(`${key.sql} = ?`, [value]);
+  return knex.raw('(? or (? and ?))', [past, equal, afterKeys(knex, rest, restValues)]);
+}
+
+const listOrNull = <T extends string>(list: T[] | null | undefined): T[] | null => (list?.length ? [...new Set(list)].sort() : null);
+
+/** Restricts a worklist query (`task as t`) to the filter: every condition given must hold. */
+function applyFilter(knex: Knex, query: Knex.QueryBuilder, filter: TeamTaskFilter): void {
+  const patientIds = listOrNull(filter.patientIds?.map((id) => expectId('Patient', id, 'patientIds')));
+  const assigneeIds = listOrNull(filter.assigneeIds?.map((id) => expectId('Provider', id, 'assigneeIds')));
+  if (patientIds) query.whereIn('t.patient_id', patientIds);
+  if (filter.unassigned === true) {
+    query.where((q) => {
+      q.whereNull('t.assignee_id');
+      if (assigneeIds) q.orWhereIn('t.assignee_id', assigneeIds);
+    });
+  } else if (assigneeIds) {
+    query.whereIn('t.assignee_id', assigneeIds);
+  } else if (filter.unassigned === false) {
+    query.whereNotNull('t.assignee_id');
+  }
+  if (filter.overdue === true) {
+    query.where('t.due_at', '<', knex.fn.now()).whereIn('t.status', [...taskLifecycle.open]);
+  } else if (filter.overdue === false) {
+    query.where((q) =>
+      q
+        .whereNull('t.due_at')
+        .orWhere('t.due_at', '>=', knex.fn.now())
+        .orWhereNotIn('t.status', [...taskLifecycle.open]),
+    );
+  }
+  if (filter.dueBefore) query.where('t.due_at', '<', filter.dueBefore);
+  const statuses = listOrNull(filter.status);
+  const priorities = listOrNull(filter.priority);
+  const kinds = listOrNull(filter.kind);
+  if (statuses) query.whereIn('t.status', statuses);
+  if (priorities) query.whereIn('t.priority', priorities);
+  if (kinds) query.whereIn('t.kind', kinds);
+}
+
+/**
+ * A page of the tasks of the caller's patients (an active membership, the one
+ * rule) that match `filter`, in `order`: one statement for the page, one for
+ * totalCount. Each patient shown is audited as read.
+ */
+async function worklist(ctx: Context, providerId: string, filter: TeamTaskFilter, order: Order, args: PageArgs) {
+  const { page, after } = toOrderPage(args, order);
+  const knex = ctx.em.getKnex();
+  const filtered = whereActiveMember(knex, knex('task as t'), 't.patient_id', providerId);
+  applyFilter(knex, filtered, filter);
+  const pageQuery = filtered
+    .clone()
+    .select('t.*')
+    .limit(page.first + 1);
+  for (const key of order.keys) pageQuery.orderByRaw(`${key.sql} ${key.desc ? 'desc' : 'asc'}${key.nullable ? ' nulls last' : ''}`);
+  if (after) pageQuery.where(afterKeys(knex, order.keys, after));
+  const [rows, [{ n }]] = await Promise.all([
+    ctx.em.execute<Record<string, unknown>[]>(pageQuery),
+    ctx.em.execute<{ n: number }[]>(filtered.clone().count({ n: '*' })),
+  ]);
+  const list = rows.map((row) => ctx.em.map(Task, row));
+  list.forEach((task) => {
+    ctx.loaders.viewerIsMember.prime(task.patient.id, true);
+    ctx.audit.read(task.patient.id);
+  });
+  return toConnection(list, page.first, Number(n), (t) => cursorOf(order, t));
 }
 
 /** Loads a task for change inside a write, with its (still open) plan. */
@@ -187,7 +352,7 @@ export const tasks = {
   async ofPlan(ctx: Context, planId: string, patientId: string, args: TaskListArgs) {
     await access.assertCanSeePatient(ctx, patientId);
     const page = toPage(args, ['string']);
-    const { rows, totalCount } = await ctx.loaders.taskPagesByPlan.load({ parentId: planId, page, statuses: statusFilter(args) });
+    const { rows, totalCount } = await ctx.loaders.taskPagesByPlan.load({ parentId: planId, page, statuses: listOrNull(args.status) });
     return toConnection(rows, page.first, totalCount, (t) => [t.id]);
   },
 
@@ -198,30 +363,17 @@ export const tasks = {
     return toConnection(rows, page.first, totalCount, (n) => [n.id]);
   },
 
-  /** Tasks assigned to the caller, on patients whose team the caller is still on. */
-  async mine(ctx: Context, args: TaskListArgs) {
+  /** Tasks assigned to the caller, on patients whose team the caller is still on; creation order unless `orderBy` says otherwise. */
+  async mine(ctx: Context, args: MyTaskArgs) {
     const providerId = access.requireProvider(ctx);
-    const page = toPage(args, ['string']);
-    const knex = ctx.em.getKnex();
-    const filtered = whereActiveMember(knex, knex('task as t').where('t.assignee_id', providerId), 't.patient_id', providerId);
-    const statuses = statusFilter(args);
-    if (statuses) filtered.whereIn('t.status', statuses);
-    const pageQuery = filtered
-      .clone()
-      .select('t.*')
-      .orderBy('t.id')
-      .limit(page.first + 1);
-    if (page.after) pageQuery.where('t.id', '>', String(page.after[0]));
-    const [rows, [{ n }]] = await Promise.all([
-      ctx.em.execute<Record<string, unknown>[]>(pageQuery),
-      ctx.em.execute<{ n: number }[]>(filtered.clone().count({ n: '*' })),
-    ]);
-    const list = rows.map((row) => ctx.em.map(Task, row));
-    list.forEach((task) => {
-      ctx.loaders.viewerIsMember.prime(task.patient.id, true);
-      ctx.audit.read(task.patient.id);
-    });
-    return toConnection(list, page.first, Number(n), (t) => [t.id]);
+    const filter = { assigneeIds: [providerId], status: args.status, overdue: args.overdue };
+    return worklist(ctx, providerId, filter, ORDERS[args.orderBy ?? 'CREATED'], args);
+  },
+
+  /** The worklist of the caller's patients: every task of a patient whose team the caller is on, filtered and sorted. */
+  async team(ctx: Context, args: TeamTaskArgs) {
+    const providerId = access.requireProvider(ctx);
+    return worklist(ctx, providerId, args.filter ?? {}, ORDERS[args.orderBy ?? TaskOrder.DUE_AT], args);
   },
 
   /**
