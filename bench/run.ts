@@ -7,7 +7,9 @@
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
  *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
- *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring)
+ *   npm run bench -- --startup         also: start-up time (spawn → /readyz 200), 7 warm starts; --startup-runs 15
+ *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring,
+ *                                      startup); they replace their own figures in bench/results.{md,json}, the rest stay
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *
  * Database: a fresh embedded PostgreSQL in a temporary folder, or, with
@@ -26,6 +28,7 @@ import { freePort } from '../test/support/process';
 import { generate, type DataSet } from './data';
 import type { HubStats } from './hub-process';
 import { monitoring, monitoringReport } from './monitoring';
+import { startup, startupReport, startupTargets } from './startup';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
@@ -56,7 +59,11 @@ const settings = {
       : [100, 1000, 5000, ...(flag('fanout-10k') ? [10000] : [])],
   fanoutRounds: smoke ? 2 : 5,
   growth: flag('growth'),
+  // Not in --smoke: a dozen server starts take most of a minute.
+  startup: flag('startup') || (argv.includes('--only') && only('startup')),
+  startupRuns: option('startup-runs', 7),
 };
+const DATA_SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'monitoring'];
 
 // The portal's dashboard query, as the tests run it (test/operations/dashboard.graphql).
 const DASHBOARD = fs.readFileSync(path.join(ROOT, 'test', 'operations', 'dashboard.graphql'), 'utf8');
@@ -447,6 +454,9 @@ interface Measured {
   fanout: Awaited<ReturnType<typeof fanout>> | null;
   growth: Awaited<ReturnType<typeof growth>> | null;
   monitoring: Awaited<ReturnType<typeof monitoring>> | null;
+  startup: Awaited<ReturnType<typeof startup>> | null;
+  /** Sections a later `--only` run measured again: which, when, and the command. */
+  updated?: { sections: string[]; when: string; command: string }[];
 }
 interface Target {
   target: string;
@@ -467,6 +477,7 @@ function report(r: Results): string {
       `Reproduce: \`${r.command}\`.`,
     '',
   );
+  for (const u of r.updated ?? []) lines.push(`Measured again: ${u.sections.join(', ')} on ${u.when}, \`${u.command}\`.`, '');
   lines.push('## Dashboard query (first: 25)', '');
   if (r.dashboard) {
     lines.push('| clients | hub req/s | hub p50 / p99 ms | floor req/s | floor p50 / p99 ms | hub / floor |');
@@ -505,6 +516,7 @@ function report(r: Results): string {
       ? `Dashboard p50 (10 clients): ${r.growth.at1k} ms at 1,000 patients, ${r.growth.at100k} ms at 100,000 (×${r.growth.ratio.toFixed(2)}).`
       : '_Not measured in this run (`--growth`)._',
   );
+  lines.push(...startupReport(r.startup));
   lines.push('', '## Targets', '', '| target | measured | |', '|---|---|---|');
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${verdict(t.ok)} |`);
   return `${lines.join('\n')}\n`;
@@ -554,10 +566,30 @@ function targets(r: Measured): Target[] {
       measured: `×${r.growth.ratio.toFixed(2)}`,
       ok: r.growth.ratio <= 1.2,
     });
+  t.push(...startupTargets(r.startup));
   return t;
 }
 
 async function measureAll(): Promise<Results> {
+  // First, while nothing else runs: the bench's own database and load would slow the starts down.
+  const startupRows = settings.startup
+    ? await startup({ runs: settings.startupRuns, databaseUrl: process.env.DATABASE_URL, progress })
+    : null;
+  const header = {
+    when: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
+    settings,
+  };
+  if (!DATA_SECTIONS.some(only) && !settings.growth) {
+    const partial: Measured = {
+      ...header,
+      ...{ dashboard: null, statements: null, mutations: null, fanout: null, growth: null, monitoring: null },
+      startup: startupRows,
+    };
+    return { ...partial, targets: targets(partial) };
+  }
   const db = await openDatabase();
   try {
     const data = await load(db.url, {
@@ -601,17 +633,14 @@ async function measureAll(): Promise<Results> {
     }
     const growthResult = settings.growth ? await growth(db) : null;
     const partial: Measured = {
-      when: new Date().toISOString(),
-      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-      command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-      database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
-      settings,
+      ...header,
       dashboard,
       statements,
       mutations,
       fanout: fan,
       growth: growthResult,
       monitoring: mon,
+      startup: startupRows,
     };
     return { ...partial, targets: targets(partial) };
   } finally {
@@ -619,12 +648,29 @@ async function measureAll(): Promise<Results> {
   }
 }
 
+const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'startup'] as const;
+
+/** The committed results with the sections this run measured replaced (and noted as measured again). */
+function mergeInto(file: string, fresh: Results): Results {
+  if (!fs.existsSync(file)) return fresh;
+  const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
+  const measured = SECTIONS.filter((section) => fresh[section] != null);
+  const merged: Measured = { ...previous, settings: { ...previous.settings, startupRuns: fresh.settings.startupRuns } };
+  for (const section of SECTIONS) (merged as unknown as Record<string, unknown>)[section] = fresh[section] ?? previous[section] ?? null;
+  merged.updated = [
+    ...(previous.updated ?? []).filter((u) => !u.sections.every((s) => (measured as string[]).includes(s))),
+    { sections: measured, when: fresh.when, command: fresh.command },
+  ];
+  return { ...merged, targets: targets(merged) };
+}
+
 async function main() {
   const started = Date.now();
-  const results = await measureAll();
+  let results = await measureAll();
+  // A smoke run never touches the committed results; an --only run replaces just the sections it measured.
+  const out = smoke ? path.join(__dirname, '.data') : __dirname;
+  if (!smoke && argv.includes('--only')) results = mergeInto(path.join(out, 'results.json'), results);
   const markdown = report(results);
-  // Only a full run replaces the committed results.
-  const out = smoke || argv.includes('--only') ? path.join(__dirname, '.data') : __dirname;
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.md'), markdown);
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
