@@ -6,10 +6,11 @@
  *   npm run bench -- --growth          also: dashboard p50 at 1k and at 100k patients
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
  *   npm run bench -- --bad-input       also: 10,000 bad requests against the compiled server (issue 19)
+ *   npm run bench -- --startup         also: start-up time (spawn → /readyz 200), 7 warm starts; --startup-runs 15
  *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
  *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring,
- *                                      badinput); their results replace theirs in bench/results.{md,json}, the others stay
+ *                                      badinput, startup); their results replace theirs in bench/results.{md,json}, the others stay
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *   npm run bench -- --hub-heap 256    the hub runs with --max-old-space-size=256 (MB)
  *
@@ -30,6 +31,7 @@ import { generate, type DataSet } from './data';
 import type { HubStats } from './hub-process';
 import { monitoring, monitoringReport } from './monitoring';
 import { badInput, badInputReport, badInputTargets } from './bad-input';
+import { startup, startupReport, startupTargets } from './startup';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with `npm start`
 const { buildIfStale } = require('../scripts/build.js') as { buildIfStale(): boolean };
@@ -63,7 +65,12 @@ const settings = {
   growth: flag('growth'),
   // Opt-in like growth, or named by --only; the smoke run sends a few hundred.
   badInput: (flag('bad-input') || smoke || !!onlyList?.includes('badinput')) && only('badinput') ? (smoke ? 300 : 10_000) : 0,
+  // Not in --smoke: a dozen server starts take most of a minute.
+  startup: (flag('startup') || !!onlyList?.includes('startup')) && only('startup'),
+  startupRuns: option('startup-runs', 7),
 };
+/** The sections that need the bench's data set (and so its database). */
+const DATA_SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'monitoring'];
 
 // The portal's dashboard query, as the tests run it (test/operations/dashboard.graphql).
 const DASHBOARD = fs.readFileSync(path.join(ROOT, 'test', 'operations', 'dashboard.graphql'), 'utf8');
@@ -500,6 +507,7 @@ interface Measured {
   growth: Awaited<ReturnType<typeof growth>> | null;
   monitoring: Awaited<ReturnType<typeof monitoring>> | null;
   badInput: Awaited<ReturnType<typeof badInputRun>> | null;
+  startup: Awaited<ReturnType<typeof startup>> | null;
   /** Runs with --only whose sections replaced those of the full run above. */
   partialRuns?: { when: string; command: string; sections: string[] }[];
 }
@@ -556,6 +564,7 @@ function report(r: Results): string {
   } else lines.push(skipped);
   lines.push(...monitoringReport(r.monitoring));
   lines.push(...badInputReport(r.badInput));
+  lines.push(...startupReport(r.startup));
   lines.push('', '## Growth', '');
   lines.push(
     r.growth
@@ -612,10 +621,35 @@ function targets(r: Measured): Target[] {
       ok: r.growth.ratio <= 1.2,
     });
   if (r.badInput) t.push(...badInputTargets(r.badInput));
+  t.push(...startupTargets(r.startup));
   return t;
 }
 
 async function measureAll(): Promise<Results> {
+  // First, while nothing else runs: the bench's own database and load would slow the starts down.
+  const startupRows = settings.startup
+    ? await startup({ runs: settings.startupRuns, databaseUrl: process.env.DATABASE_URL, progress })
+    : null;
+  const header = {
+    when: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    command: commandLine,
+    database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
+    settings,
+  };
+  if (!DATA_SECTIONS.some(only) && !settings.growth && !settings.badInput) {
+    const nothingElse = {
+      dashboard: null,
+      statements: null,
+      mutations: null,
+      fanout: null,
+      growth: null,
+      monitoring: null,
+      badInput: null,
+    };
+    const partial: Measured = { ...header, ...nothingElse, startup: startupRows };
+    return { ...partial, targets: targets(partial) };
+  }
   const db = await openDatabase();
   try {
     const data = await load(db.url, {
@@ -660,11 +694,7 @@ async function measureAll(): Promise<Results> {
     }
     const growthResult = settings.growth ? await growth(db) : null;
     const partial: Measured = {
-      when: new Date().toISOString(),
-      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-      command: commandLine,
-      database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
-      settings,
+      ...header,
       dashboard,
       statements,
       mutations,
@@ -672,6 +702,7 @@ async function measureAll(): Promise<Results> {
       growth: growthResult,
       monitoring: mon,
       badInput: bad,
+      startup: startupRows,
     };
     return { ...partial, targets: targets(partial) };
   } finally {
@@ -679,7 +710,7 @@ async function measureAll(): Promise<Results> {
   }
 }
 
-const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'badInput'] as const;
+const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'badInput', 'startup'] as const;
 
 /** The committed results with the sections this --only run measured put in place of theirs. */
 function merged(run: Results): Results {

@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -309,6 +310,28 @@ describe('configuration', () => {
   it('refuses to run in production without JWT_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).env).toBe('production');
+  });
+
+  it('exits non-zero with one line naming PORT when the port is already taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const server = startServerProcess({
+        NODE_ENV: 'test',
+        DATABASE_URL: process.env.DATABASE_URL!,
+        JWT_SECRET: 's'.repeat(32),
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        JOBS_CONCURRENCY: '0',
+      });
+      await expect(server.ready).rejects.toThrow(/exited with 1/);
+      expect(server.output().trim().split('\n')).toEqual([
+        `PORT ${port} on HOST 127.0.0.1 is already in use: stop what listens there or set PORT to another port`,
+      ]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('exits with the configuration message when started with a bad value', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
-import type { Config } from '../core/config';
+import { ConfigError, type Config } from '../core/config';
 import type { ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
 import { PgNotifyBus } from '../events/bus';
@@ -77,6 +77,33 @@ class InFlight {
 
   drained(): Promise<void> {
     return this.running.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+/**
+ * Listens on HOST:PORT, or fails with a message naming PORT (a port in use,
+ * one not permitted). While listening, the server's other 'error' listeners
+ * are set aside: ws forwards the server's errors to graphql-ws, which only
+ * logs them, and start-up would wait for ever.
+ */
+async function listen(httpServer: http.Server, config: Config): Promise<void> {
+  const others = httpServer.listeners('error') as ((err: Error) => void)[];
+  httpServer.removeAllListeners('error');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be used by this user' : `cannot be listened on (${code})`;
+    throw new ConfigError(`PORT ${config.port} on HOST ${config.host} ${why}: stop what listens there or set PORT to another port`);
+  } finally {
+    others.forEach((listener) => httpServer.on('error', listener));
   }
 }
 
@@ -175,7 +202,12 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
   );
   app.use(bodyErrors);
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  try {
+    await listen(httpServer, config);
+  } catch (err) {
+    await Promise.all([apollo.stop(), feed.stop(), jobs?.stop()]);
+    throw err;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
 

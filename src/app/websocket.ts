@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, type Context as WsContext } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
@@ -26,7 +26,12 @@ type SocketState = {
   subscriptions: Set<string>;
   /** Queries and mutations of this connection under way: stopped when it closes. */
   operations: Set<OperationScope>;
+  /** Set when the socket has closed: a handshake still being checked must not arm a timer or take a place under the cap. */
+  closed?: boolean;
 };
+
+/** WebSocket close code 1001: the server is going away (shutdown), so the client should reconnect elsewhere or later. */
+const GOING_AWAY = 1001;
 
 export interface WebSocketDeps {
   config: Config;
@@ -45,8 +50,11 @@ export interface WebSocketDeps {
  * most WS_MAX_CONNECTIONS_PER_PROVIDER sockets per token subject and
  * WS_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket, closed when
  * the token expires. Documents meet the limits of HTTP. Returns the
- * function that closes every socket (for shutdown; a socket that does not
- * close within half of SHUTDOWN_TIMEOUT_MS is cut).
+ * function that closes every socket for shutdown (a socket that does not
+ * close within half of SHUTDOWN_TIMEOUT_MS is cut), refuses new handshakes
+ * and subscriptions (close 1001), and resolves once the handshakes,
+ * subscription starts and operations under way are done, so the database
+ * can close after them.
  */
 export function serveWebSockets(
   httpServer: http.Server,
@@ -64,54 +72,88 @@ export function serveWebSockets(
   const limitReached = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } })];
   const formatWsError = (err: GraphQLError, requestId?: string) => shortMessage(formatError(err.toJSON(), err, errors, requestId));
 
+  // Handshakes, subscription starts, queries and mutations under way: each may still use the database, which
+  // shutdown closes only once they are done. A socket closing does not stop them (graphql-ws keeps running its
+  // message handler), so a subscription started as shutdown began could otherwise wait on a pool being destroyed.
+  const underWay = new Set<Promise<unknown>>();
+  let stopping = false;
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    underWay.add(work);
+    const done = () => void underWay.delete(work);
+    work.then(done, done);
+    return work;
+  };
+  const shuttingDown = () => [
+    new GraphQLError('The operation was stopped because the server is shutting down', {
+      extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
+    }),
+  ];
+
+  /** The handshake: authenticated, within the per-provider cap, closed when the token expires. */
+  const accept = async (ctx: WsContext<{ authorization?: string }, Extra & Partial<SocketState>>): Promise<boolean> => {
+    let viewer: Viewer;
+    try {
+      viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em);
+    } catch {
+      return false;
+    }
+    // The socket may have closed (or shutdown begun) while the token was checked: its onClose has run already.
+    if (ctx.extra.closed || stopping) return false;
+    ctx.extra.viewer = viewer;
+    const key = viewer.sub;
+    const open = connectionsPerProvider.get(key) ?? 0;
+    if (open >= config.ws.maxConnectionsPerProvider) return false;
+    connectionsPerProvider.set(key, open + 1);
+    // A connection lives no longer than its token: the dashboard reconnects with a fresh one (and its last sequence).
+    const expiresIn = (viewer.expiresAt?.getTime() ?? Infinity) - Date.now();
+    if (expiresIn < 2 ** 31) {
+      ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'), expiresIn);
+    }
+    return true;
+  };
+
   const server = useServer<{ authorization?: string }, SocketState>(
     {
       schema,
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
-      subscribe: subscribeShared,
+      subscribe: (args) => track(subscribeShared(args)),
       // Queries and mutations sent over the socket are audited like HTTP ones (the Apollo plugin sees only HTTP),
       // and stopped like them at their deadline or when the socket closes.
-      execute: async (args) => {
-        const ctx = args.contextValue as Context;
-        const scope = new OperationScope(Date.now() + config.executionTimeoutMs);
-        scope.requestId = ctx.requestId;
-        const operations = socketOf.get(ctx)?.operations;
-        operations?.add(scope);
-        try {
-          const result = await runInScope(scope, () => execute(args));
-          await ctx.audit.flushReads(orm.em.fork());
-          return result;
-        } finally {
-          operations?.delete(scope);
-        }
-      },
+      execute: (args) =>
+        track(
+          (async () => {
+            const ctx = args.contextValue as Context;
+            const scope = new OperationScope(Date.now() + config.executionTimeoutMs);
+            scope.requestId = ctx.requestId;
+            const operations = socketOf.get(ctx)?.operations;
+            operations?.add(scope);
+            try {
+              const result = await runInScope(scope, () => execute(args));
+              await ctx.audit.flushReads(orm.em.fork());
+              return result;
+            } finally {
+              operations?.delete(scope);
+            }
+          })(),
+        ),
       onNext: (_ctx, _id, _payload, args, result) =>
         result.errors
           ? { ...result, errors: result.errors.map((e) => formatWsError(e, (args.contextValue as Context).requestId)) }
           : undefined,
       // Refused handshakes close with graphql-ws's 4403 Forbidden.
-      onConnect: async (ctx) => {
+      onConnect: (ctx) => {
         ctx.extra.subscriptions = new Set();
         ctx.extra.operations = new Set();
         // Nothing reads the upgrade request after the handshake; every idle dashboard would hold one.
         (ctx.extra as { request?: unknown }).request = undefined;
-        try {
-          ctx.extra.viewer = await authenticate(ctx.connectionParams?.authorization, verifier, orm.em);
-        } catch {
+        if (stopping) {
+          ctx.extra.socket.close(GOING_AWAY, 'Going away');
           return false;
         }
-        const key = ctx.extra.viewer.sub;
-        const open = connectionsPerProvider.get(key) ?? 0;
-        if (open >= config.ws.maxConnectionsPerProvider) return false;
-        connectionsPerProvider.set(key, open + 1);
-        // A connection lives no longer than its token: the dashboard reconnects with a fresh one (and its last sequence).
-        const expiresIn = (ctx.extra.viewer.expiresAt?.getTime() ?? Infinity) - Date.now();
-        if (expiresIn < 2 ** 31) {
-          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'), expiresIn);
-        }
-        return true;
+        return track(accept(ctx));
       },
       onClose: (ctx) => {
+        ctx.extra.closed = true;
         clearTimeout(ctx.extra.expiry);
         ctx.extra.operations?.forEach((scope) => scope.abort('its client disconnected'));
         const key = ctx.extra.viewer?.sub;
@@ -121,6 +163,10 @@ export function serveWebSockets(
         else connectionsPerProvider.delete(key);
       },
       onSubscribe: (ctx, id, payload) => {
+        if (stopping) {
+          ctx.extra.socket.close(GOING_AWAY, 'Going away');
+          return shuttingDown();
+        }
         if (ctx.extra.subscriptions!.size >= config.ws.maxSubscriptionsPerConnection) {
           return limitReached(`At most ${config.ws.maxSubscriptionsPerConnection} subscriptions per connection`);
         }
@@ -153,6 +199,8 @@ export function serveWebSockets(
   );
   return {
     async dispose() {
+      // From now on a handshake or a subscription is refused (the socket closes with 1001, Going away).
+      stopping = true;
       // graphql-ws asks every socket to close and waits for all; a peer that never answers is cut.
       const cut = setTimeout(() => wsServer.clients.forEach((socket) => socket.terminate()), config.shutdownTimeoutMs / 2);
       try {
@@ -160,6 +208,9 @@ export function serveWebSockets(
       } finally {
         clearTimeout(cut);
       }
+      // What started before finishes before the caller closes the database (queries stop at their next field,
+      // their sockets being closed); the caller bounds the wait by the shutdown deadline.
+      while (underWay.size > 0) await Promise.allSettled([...underWay]);
     },
   };
 }
