@@ -1,5 +1,3 @@
-import { Client } from 'pg';
-
 /**
  * Two database roles (HIPAA §164.312(b): an audit trail the application
  * cannot rewrite):
@@ -20,10 +18,14 @@ import { Client } from 'pg';
 /** Tables the serving role may only append to and read. */
 export const APPEND_ONLY_TABLES = ['audit_record', 'event'] as const;
 
-/** What the serving role may do; run as the owner, after the migrations and the job queue's. */
-export function servingRoleGrants(role: string): string[] {
+/**
+ * What the serving role may do, as one script of statements in one
+ * transaction (one round trip); run as the owner, after the migrations and
+ * the job queue's.
+ */
+export function servingRoleGrants(role: string): string {
   const r = quoteIdent(role);
-  return [
+  const statements = [
     `grant usage on schema public to ${r}`,
     // Start from nothing each time, so a privilege granted by hand or by an old rule does not linger.
     `revoke all on all tables in schema public from ${r}`,
@@ -47,37 +49,12 @@ export function servingRoleGrants(role: string): string[] {
        end loop;
      end $$`,
   ];
+  // A multi-statement simple query runs in one implicit transaction: all granted, or none.
+  return statements.join(';\n');
 }
 
-/** Who a connection URL logs in as, and whether that role is a superuser (asked of the server: a URL may name no user). */
-export async function roleOf(connectionString: string): Promise<{ name: string; superuser: boolean }> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string; superuser: boolean }>(
-      'select current_user as name, rolsuper as superuser from pg_roles where rolname = current_user',
-    );
-    return rows[0];
-  } finally {
-    await client.end();
-  }
-}
-
-/** Grants `role` the serving role's privileges, connected as the owner. */
-export async function grantServingRole(ownerUrl: string, role: string): Promise<void> {
-  const client = new Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    await client.query('begin');
-    for (const statement of servingRoleGrants(role)) await client.query(statement);
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    await client.end();
-  }
-}
+/** Who a connection logs in as, and whether that role is a superuser: one row `{ name, superuser }`. */
+export const WHO_AM_I = 'select current_user as name, rolsuper as superuser from pg_roles where rolname = current_user';
 
 /** A string as an SQL literal (inside a DO block, which takes no parameters). */
 function literal(text: string): string {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
-import { grantServingRole, roleOf } from './database-roles';
+import { servingRoleGrants, WHO_AM_I } from './database-roles';
 import { portForDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
-import { installJobQueue } from './jobs';
+import { installJobQueue, jobPool } from './jobs';
 import { initOrm, type Orm } from './orm';
 
 export interface Database {
@@ -39,11 +39,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     logger.info({ ms: Date.now() - started, port, portFrom, dataDir: embedded.dataDir }, 'embedded PostgreSQL started');
   }
 
-  let orm: Orm;
+  let orm: Orm | undefined;
   try {
-    await migrate({ ownerUrl: ownerUrl!, servingUrl: url, logger, warnOneRole: !embedded });
     orm = await initOrm({ clientUrl: url, poolMax: config.dbPoolMax });
+    await migrate({ serving: orm, ownerUrl: ownerUrl!, logger, warnOneRole: !embedded });
   } catch (err) {
+    await orm?.close(true);
     await embedded?.stop();
     throw err;
   }
@@ -62,33 +63,55 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 
 /**
  * Applies pending migrations and installs or upgrades the job queue, as the
- * owner, then grants the serving role what it may do. When both URLs log in
- * as one role there is nothing to grant: that role owns the audit trail, and
- * the operator is told once.
+ * owner, then grants the serving role what it may do. The serving role's own
+ * connection tells whether any migration is pending (it may read the
+ * migrations table): a warm start opens no second ORM, only one owner
+ * connection for the job queue's check and the grants. When both log in as
+ * one role (or as a superuser) there is nothing to grant: that role owns the
+ * audit trail, and the operator is told once.
  */
-export async function migrate(options: { ownerUrl: string; servingUrl: string; logger: Logger; warnOneRole?: boolean }): Promise<void> {
-  const { ownerUrl, servingUrl, logger } = options;
-  const owner = await initOrm({ clientUrl: ownerUrl, poolMax: 1 });
-  try {
-    const applied = await owner.getMigrator().up();
-    if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-  } finally {
-    await owner.close(true);
-  }
-  await installJobQueue(ownerUrl, logger);
-
-  const [ownerRole, serving] = await Promise.all([roleOf(ownerUrl), roleOf(servingUrl)]);
-  if (serving.name === ownerRole.name || serving.superuser) {
-    if (options.warnOneRole !== false) {
-      logger.warn(
-        { role: serving.name, superuser: serving.superuser },
-        'DATABASE_URL logs in as a role that owns the schema (or a superuser): it could alter or empty the audit trail. ' +
-          'Set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a role that owns nothing (README, "Database roles")',
-      );
+export async function migrate(options: { serving: Orm; ownerUrl: string; logger: Logger; warnOneRole?: boolean }): Promise<void> {
+  const { serving, ownerUrl, logger } = options;
+  // A database never migrated has no migrations table yet, which the serving role may not create: the owner does.
+  const pending = await serving
+    .getMigrator()
+    .getPendingMigrations()
+    .then((list) => list.length > 0)
+    .catch(() => true);
+  if (pending) {
+    const owner = await initOrm({ clientUrl: ownerUrl, poolMax: 1 });
+    try {
+      const applied = await owner.getMigrator().up();
+      if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    } finally {
+      await owner.close(true);
     }
-    return;
   }
-  await grantServingRole(ownerUrl, serving.name);
+
+  const ownerPool = jobPool(ownerUrl, 1, logger);
+  try {
+    await installJobQueue(ownerPool, logger);
+    type Role = { name: string; superuser: boolean };
+    const [
+      {
+        rows: [ownerRole],
+      },
+      [servingRole],
+    ] = await Promise.all([ownerPool.query<Role>(WHO_AM_I), serving.em.getConnection().execute<Role[]>(WHO_AM_I)]);
+    if (servingRole.name === ownerRole.name || servingRole.superuser) {
+      if (options.warnOneRole !== false) {
+        logger.warn(
+          { role: servingRole.name, superuser: servingRole.superuser },
+          'DATABASE_URL logs in as a role that owns the schema (or a superuser): it could alter or empty the audit trail. ' +
+            'Set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a role that owns nothing (README, "Database roles")',
+        );
+      }
+      return;
+    }
+    await ownerPool.query(servingRoleGrants(servingRole.name));
+  } finally {
+    await ownerPool.end();
+  }
 }
 
 /** EMBEDDED_PG_PORT when set, else the port kept for (or chosen for) DATA_DIR; `portFrom` says which, for the start-up log. */

@@ -14,14 +14,9 @@ import { MODULES } from './modules';
  * still there after a restart. Every instance runs a worker; a job runs once.
  */
 
-/** Installs or upgrades the job queue's schema (with the migrations, as the owner role). */
-export async function installJobQueue(connectionString: string, logger: Logger): Promise<void> {
-  const pool = jobPool(connectionString, 1, logger);
-  try {
-    await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
-  } finally {
-    await pool.end();
-  }
+/** Installs or upgrades the job queue's schema over `pool`, the owner's (with the migrations: app/database.ts). */
+export async function installJobQueue(pool: Pool, logger: Logger): Promise<void> {
+  await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
 }
 
 /** This instance's job worker: `stop()` lets the job in progress finish, then closes its connections. */
@@ -76,12 +71,13 @@ export async function startJobs(options: {
 }
 
 /**
- * The worker's own connections, ended by us and awaited: graphile-worker ends
- * a pool it made without waiting, after removing its error handlers, so a
- * connection closing late (the embedded PostgreSQL stopping next) would crash
- * the process. These handlers stay for the pool's whole life.
+ * Connections for the job queue (the worker's; the owner's at start-up,
+ * app/database.ts), ended by us and awaited: graphile-worker ends a pool it
+ * made without waiting, after removing its error handlers, so a connection
+ * closing late (the embedded PostgreSQL stopping next) would crash the
+ * process. These handlers stay for the pool's whole life.
  */
-function jobPool(connectionString: string, max: number, logger: Logger): Pool {
+export function jobPool(connectionString: string, max: number, logger: Logger): Pool {
   const pool = new Pool({ connectionString, max });
   pool.on('error', (err) => logger.warn(describeError(err), 'job queue: an idle connection failed'));
   pool.on('connect', (client) => client.on('error', (err) => logger.warn(describeError(err), 'job queue: a connection failed')));
