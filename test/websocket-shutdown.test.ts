@@ -102,3 +102,35 @@ describe('shutdown with WebSocket work under way', () => {
     }
   });
 });
+
+describe('a dashboard that leaves while its subscription is being set up', () => {
+  it('leaves nothing subscribed on the server once the subscription would have started', async () => {
+    const hub = await startTestHub();
+    const w = await world(hub);
+    const [doctor, nurse] = [await w.provider(), await w.provider()];
+    const patient = await w.patient([doctor, nurse]);
+    const client = wsClient(hub.wsUrl, await w.token(nurse));
+    const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    // Another session holds the patient table: the subscription (live only) has joined the feed and now waits to
+    // read where the patient's events stand, when the dashboard goes away.
+    const blocker = new PgClient({ connectionString: hub.config.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table patient in access exclusive mode');
+      subscribe(client, PatientEventsDocument, { patientId: patient.id });
+      await connected;
+      await sleep(300);
+      expect(hub.subscriptions()).toBe(1);
+      await client.dispose();
+      await sleep(100);
+      await blocker.query('commit');
+      await sleep(300); // the set-up finishes, finds its client gone, and must leave the feed
+      expect(hub.subscriptions()).toBe(0);
+    } finally {
+      await blocker.query('rollback').catch(() => undefined);
+      await blocker.end();
+      await hub.close();
+    }
+  });
+});

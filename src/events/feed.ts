@@ -61,20 +61,20 @@ export class EventFeed {
     let set = this.byPatient.get(patientId);
     if (!set) this.byPatient.set(patientId, (set = new Set()));
     set.add(subscriber);
-    return () => {
+    return once(() => {
       set!.delete(subscriber);
-      if (set!.size === 0) this.byPatient.delete(patientId);
+      if (set!.size === 0 && this.byPatient.get(patientId) === set) this.byPatient.delete(patientId);
       this.forget(patientId);
-    };
+    });
   }
 
   /** Subscribes to every patient's events (the subscriber filters). */
   subscribeAll(subscriber: FeedSubscriber): () => void {
     this.everyPatient.add(subscriber);
-    return () => {
+    return once(() => {
       this.everyPatient.delete(subscriber);
       if (this.everyPatient.size === 0) [...this.lastFetched.keys()].forEach((id) => this.forget(id));
-    };
+    });
   }
 
   /** Number of local subscriptions (for metrics and tests). */
@@ -133,4 +133,13 @@ export class EventFeed {
       if (events.length < FETCH_BATCH) return;
     }
   }
+}
+
+/** `fn` to run at most once: an unsubscribe may be called from a stream's end and from its `return()`. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) fn();
+    done = true;
+  };
 }

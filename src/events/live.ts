@@ -97,16 +97,36 @@ async function* readFromTable(feed: EventFeed, patientId: string, after: number,
   }
 }
 
-/** Wraps a stream so that `return()` (client unsubscribed, socket closed) also wakes a waiting inbox. */
-function abortable(run: (signal: AbortSignal) => AsyncGenerator<LiveItem>): AsyncGenerator<LiveItem> {
+/**
+ * Wraps a stream so that `return()` (client unsubscribed, socket closed) also
+ * wakes a waiting inbox, and leaves the feed (`unsubscribe`) even when the
+ * stream never ran: graphql-ws calls `return()` without a `next()` when the
+ * client went away while the subscription was being set up, and a generator
+ * that never started skips its `finally`.
+ */
+function abortable(run: (signal: AbortSignal) => AsyncGenerator<LiveItem>, unsubscribe: () => void): AsyncGenerator<LiveItem> {
   const abort = new AbortController();
   const generator = run(abort.signal);
   const close = generator.return.bind(generator);
-  generator.return = (value) => {
+  generator.return = async (value) => {
     abort.abort();
-    return close(value);
+    try {
+      return await close(value);
+    } finally {
+      unsubscribe(); // the feed's unsubscribe runs once, whichever comes first
+    }
   };
   return generator;
+}
+
+/** `unsubscribe`, also when what follows the subscription up to the stream's start fails. */
+async function leavingOnFailure<T>(unsubscribe: () => void, setUp: () => Promise<T>): Promise<T> {
+  try {
+    return await setUp();
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
 }
 
 /**
@@ -131,14 +151,13 @@ export async function patientEventStream(
   const viewer = ctx.viewer.providerId!;
   const inbox = new Inbox();
   const unsubscribe = feed.subscribePatient(patientId, inbox);
-  let next = afterSequence ?? null;
-  if (next === null) {
+  let last = await leavingOnFailure(unsubscribe, async () => {
+    if (afterSequence != null) return afterSequence;
     const [row] = await feed.em
       .fork()
       .execute<{ last_event_sequence: number }[]>('select last_event_sequence from patient where id = ?', [patientId]);
-    next = Number(row.last_event_sequence);
-  }
-  let last = next;
+    return Number(row.last_event_sequence);
+  });
   releaseScope(ctx); // each event brings its own
 
   return abortable(async function* stream(signal) {
@@ -172,7 +191,7 @@ export async function patientEventStream(
     } finally {
       unsubscribe();
     }
-  });
+  }, unsubscribe);
 }
 
 /**
@@ -193,7 +212,7 @@ export async function panelEventStream(
   const inbox = new Inbox();
   const unsubscribe = feed.subscribeAll(inbox);
   /** Last sequence considered, per patient whose team the caller is on. */
-  const last = await patientsOfMember(feed.em.fork(), viewer);
+  const last = await leavingOnFailure(unsubscribe, () => patientsOfMember(feed.em.fork(), viewer));
   releaseScope(ctx); // each event brings its own
 
   return abortable(async function* stream(signal) {
@@ -229,5 +248,5 @@ export async function panelEventStream(
     } finally {
       unsubscribe();
     }
-  });
+  }, unsubscribe);
 }
