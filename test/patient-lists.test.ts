@@ -33,7 +33,6 @@ afterAll(() => hub.close());
 
 type ListField = 'allergies' | 'conditions' | 'medications' | 'supportNetwork';
 // The twelve documents differ only in their input type; the table sends each its own input.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = TypedDocumentNode<any, { input: any }>;
 type Values = Record<string, unknown>;
 

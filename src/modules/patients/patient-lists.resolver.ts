@@ -20,8 +20,7 @@ const RULES =
 const UNKNOWN_ITEM = ' An `itemId` not on the record is NOT_FOUND; one of another type is BAD_USER_INPUT on `itemId`.';
 const MEDICATION_CHECK =
   ' A medication the record does not hold yet (another drug, not another dose) that conflicts with a recorded allergy is SAFETY_CONFLICT (nothing changes) unless `overrideReason` is given.';
-const ALLERGY_CHECK =
-  ' An allergy that conflicts with a recorded medication is accepted; the event and `medicationConflicts` show it.';
+const ALLERGY_CHECK = ' An allergy that conflicts with a recorded medication is accepted; the event and `medicationConflicts` show it.';
 const UNCHANGED = ' Values equal to the stored ones change nothing (no version, no event).';
 
 const input = (what: string) => ({ description: `The patient, the version the edit is based on, and the ${what}.` });
@@ -34,7 +33,9 @@ export class PatientListsResolver {
     return patientLists.allergies.add(ctx, input);
   }
 
-  @Mutation(() => Patient, { description: `A team member changes one allergy of the record. ${RULES}${UNKNOWN_ITEM}${ALLERGY_CHECK}${UNCHANGED}` })
+  @Mutation(() => Patient, {
+    description: `A team member changes one allergy of the record. ${RULES}${UNKNOWN_ITEM}${ALLERGY_CHECK}${UNCHANGED}`,
+  })
   updateAllergy(@Arg('input', input('allergy and its new values')) input: UpdateAllergyInput, @Ctx() ctx: Context) {
     return patientLists.allergies.update(ctx, input);
   }

@@ -94,7 +94,10 @@ async function editList(ctx: Context, field: ListField, input: ListEditInput & {
     if (from && to && sameValues(field, from, to)) return patient;
     const changed = ((to ?? from) as { id: string }).id;
     const values = (item: object | null) => (item ? valuesOf(field, item) : null);
-    const record = { allergies: patient.allergies, medications: patient.medications, [field]: after } as Pick<Patient, 'allergies' | 'medications'>;
+    const record = { allergies: patient.allergies, medications: patient.medications, [field]: after } as Pick<
+      Patient,
+      'allergies' | 'medications'
+    >;
     // updatePatient's rule: only an item edit's own medication is named, by its input field.
     const safety = guardRecordEdit(write, patient, record, { overrideReason: input.overrideReason, fieldOf: () => 'name' });
     // em.assign, not plain assignment: the items become embeddable instances.

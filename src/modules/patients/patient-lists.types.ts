@@ -91,7 +91,8 @@ export type UpdateSupportContactInput = InstanceType<typeof UpdateSupportContact
 @InputType({ description: 'One item to remove from a list of the patient record (an allergy, condition, medication or support contact).' })
 export class RemovePatientListItemInput implements ItemEditInput {
   @Field(() => ID, { description: 'The patient whose record holds the item (a Patient id).' }) patientId!: string;
-  @Field(() => ID, { description: "The item's `id` (e.g. an Allergy's); one not on that list of the record is NOT_FOUND." }) itemId!: string;
+  @Field(() => ID, { description: "The item's `id` (e.g. an Allergy's); one not on that list of the record is NOT_FOUND." })
+  itemId!: string;
   @Field(() => Int, { description: "The patient's `version` the edit is based on; a stale one is CONFLICT and changes nothing." })
   expectedVersion!: number;
 }

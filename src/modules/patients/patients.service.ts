@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { whereActiveMember } from '../../auth/membership';
 import { byIdLoader, readOnlyEntity } from '../../core/batch';
-import { changedValues, createdValues, diffChanges, type Changes } from '../../core/changes';
+import { changedValues, createdValues, diffChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
@@ -156,7 +156,10 @@ export const patients = {
       if (!Object.keys(changes).length) return patient;
       // The record as it will be: a medication added is checked against the allergies it will have.
       const after = { allergies: fields.allergies ?? patient.allergies, medications: fields.medications ?? patient.medications };
-      const safety = guardRecordEdit(write, patient, after, { overrideReason: input.overrideReason, fieldOf: (i) => `medications.${i}.name` });
+      const safety = guardRecordEdit(write, patient, after, {
+        overrideReason: input.overrideReason,
+        fieldOf: (i) => `medications.${i}.name`,
+      });
       // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
       write.em.assign(patient, changedValues<Patient>(changes));
       const name = await providers.names(write.em, [ctx.viewer.providerId]);
