@@ -76,6 +76,8 @@ interface Fixture {
   memberMembershipId: string;
   endedMembershipId: string;
   versions: { patient: number; plan: number; task: number };
+  /** The id of the one item on each list of the record. */
+  items: Record<'allergies' | 'conditions' | 'medications' | 'supportNetwork', string>;
   tokens: Record<ViewerName, string | null>;
   ids: Record<ViewerName, string | null>;
 }
@@ -130,8 +132,42 @@ const CLINICAL_PATIENT = 'id name mrn allergies { substance } preferences carePl
 
 const MUTATION_ERRORS_ONLY: Row = ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'];
 
+/** The twelve list-item mutations (addAllergy … removeSupportContact): the access of updatePatient. */
+function listItemCases(): Record<string, Case[]> {
+  const lists = [
+    ['Allergy', 'allergies', { substance: 'Latex', criticality: 'LOW' }],
+    ['Condition', 'conditions', { name: 'Type 2 diabetes' }],
+    ['Medication', 'medications', { name: 'Furosemide', dose: '40 mg' }],
+    ['SupportContact', 'supportNetwork', { name: 'Ben Ruiz', relationship: 'son' }],
+  ] as const;
+  const expect: Row = ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
+  return Object.fromEntries(
+    lists.flatMap(([type, list, values]) =>
+      (['add', 'update', 'remove'] as const).map((verb) => {
+        const op = `${verb}${type}`;
+        const inputType = verb === 'remove' ? 'RemovePatientListItemInput' : `${verb === 'add' ? 'Add' : 'Update'}${type}Input`;
+        const c: Case = {
+          query: () => `mutation Access_${op}($input: ${inputType}!) { ${op}(input: $input) { id version } }`,
+          variables: (f) => ({
+            input: {
+              patientId: f.patient.id,
+              expectedVersion: f.versions.patient,
+              ...(verb === 'add' ? {} : { itemId: f.items[list] }),
+              ...(verb === 'remove' ? {} : values),
+            },
+          }),
+          seen: (d, f) => d?.[op]?.id === f.patient.id && d[op].version === f.versions.patient + 1,
+          expect,
+        };
+        return [`Mutation.${op}`, [c]];
+      }),
+    ),
+  );
+}
+
 /** The table: schema operation → how to call it and what each viewer must get. */
 const OPERATIONS: Record<string, Case[]> = {
+  ...listItemCases(),
   // ───────────────────────────── Query ─────────────────────────────
   'Query._entities': [
     {
@@ -718,6 +754,22 @@ async function fixture(): Promise<Fixture> {
     await w.token(owner),
   );
   expect(expectation.errors).toBeUndefined();
+  const lists = await post(
+    hub,
+    'mutation AccessFixtureLists($input: UpdatePatientInput!) { updatePatient(input: $input) { allergies { id } conditions { id } medications { id } supportNetwork { id } } }',
+    {
+      input: {
+        id: patient.id,
+        expectedVersion: patient.version,
+        conditions: [{ name: 'Heart failure' }],
+        medications: [{ name: 'Metformin', dose: '500 mg' }],
+        supportNetwork: [{ name: 'Ana Ruiz', relationship: 'daughter' }],
+      },
+    },
+    await w.token(owner),
+  );
+  expect(lists.errors).toBeUndefined();
+  const idOf = (list: string) => (lists.data!.updatePatient[list] as { id: string }[])[0].id;
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const [versions] = await sql<{ patient: number; plan: number; task: number }>(
@@ -746,6 +798,12 @@ async function fixture(): Promise<Fixture> {
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,
     versions,
+    items: {
+      allergies: idOf('allergies'),
+      conditions: idOf('conditions'),
+      medications: idOf('medications'),
+      supportNetwork: idOf('supportNetwork'),
+    },
     tokens: {
       member: await w.token(member),
       owner: await w.token(owner),

@@ -20,12 +20,12 @@ export type Changes = Record<string, { from: unknown; to: unknown }>;
   description:
     'One field of the object an event concerns (the task of a task event, the goal of a goal event, the plan, the patient record, ' +
     'the care-team membership), from what to what. Values are JSON as the API shows them: enum values by name, `Date` as YYYY-MM-DD, ' +
-    '`DateTime` as ISO 8601, another object (a provider) by its id, a list (allergies, warning signs …) as the whole list; null is "not set".',
+    '`DateTime` as ISO 8601, another object (a provider) by its id, a list (allergies, warning signs …) as the whole list, or one item of a record list as its values (field `allergies.<itemId>`, from null when added, to null when removed); null is "not set".',
 })
 export class FieldChange {
   @Field({
     description:
-      "The name of that object's GraphQL field, e.g. `status`, `title`, `owner` or `assignee` (a Provider's id), `allergies` (the whole list).",
+      "The name of that object's GraphQL field, e.g. `status`, `title`, `owner` or `assignee` (a Provider's id), `allergies` (the whole list), or `allergies.alg_…` (one item, edited with `addAllergy`, `updateAllergy`, `removeAllergy` and the like).",
   })
   field!: string;
 

@@ -1,6 +1,7 @@
 import { defineModule } from '../../core/module';
 import { Allergy, Condition, Medication, SupportContact } from './patient.embeddables';
 import { Patient } from './patient.entity';
+import { PatientListsResolver } from './patient-lists.resolver';
 import { EventPatientResolver, PatientResolver, ProviderPatientsResolver } from './patients.resolver';
 import { PatientEvent, patientLoaders, patients } from './patients.service';
 
@@ -8,7 +9,7 @@ import { PatientEvent, patientLoaders, patients } from './patients.service';
 export const patientsModule = defineModule({
   name: 'patients',
   entities: [Patient, Allergy, Condition, Medication, SupportContact],
-  resolvers: [PatientResolver, ProviderPatientsResolver, EventPatientResolver],
+  resolvers: [PatientResolver, PatientListsResolver, ProviderPatientsResolver, EventPatientResolver],
   loaders: patientLoaders,
   nodes: { Patient: patients.get },
   federation: { Patient: patients.get },

@@ -1,5 +1,24 @@
 import { Embeddable, Enum, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { defineIdType } from '../../core/ids';
+
+/** Ids of the items of the record's lists: stable across edits, so `updateAllergy` … can name one (docs/contract.md, "Editing the record's lists"). */
+export const AllergyId = defineIdType('Allergy', 'alg');
+export const SupportContactId = defineIdType('SupportContact', 'sup');
+export const ConditionId = defineIdType('Condition', 'cnd');
+export const MedicationId = defineIdType('Medication', 'med');
+
+/** The id field every list item carries, stored inside its element of the jsonb list. */
+function ItemId(what: string): PropertyDecorator {
+  const property = Property({ type: 'text' });
+  const field = Field(() => ID, {
+    description: `Stable id of this ${what} on the record; name it in update/remove mutations. An item sent again unchanged through updatePatient keeps it.`,
+  });
+  return (target, key) => {
+    property(target, key as string);
+    field(target, key);
+  };
+}
 
 export enum AllergyCriticality {
   LOW = 'LOW',
@@ -19,6 +38,9 @@ registerEnumType(AllergyCriticality, {
 @Embeddable()
 @ObjectType({ simpleResolvers: true, description: 'A known allergy or intolerance.' })
 export class Allergy {
+  @ItemId('allergy')
+  id!: string;
+
   @Property({ type: 'text' })
   @Field({ description: 'What the patient reacts to, free text as recorded, e.g. "penicillin".' })
   substance!: string;
@@ -38,6 +60,9 @@ export class Allergy {
 @Embeddable()
 @ObjectType({ simpleResolvers: true, description: 'A family member or caregiver the care team may contact.' })
 export class SupportContact {
+  @ItemId('contact')
+  id!: string;
+
   @Property({ type: 'text' })
   @Field({ description: 'Full name of the contact person.' })
   name!: string;
@@ -62,6 +87,9 @@ export class SupportContact {
 @Embeddable()
 @ObjectType({ simpleResolvers: true, description: 'A diagnosed condition.' })
 export class Condition {
+  @ItemId('condition')
+  id!: string;
+
   @Property({ type: 'text' })
   @Field({ description: 'The condition as a clinician would write it, e.g. "Heart failure".' })
   name!: string;
@@ -81,6 +109,9 @@ export class Condition {
 @Embeddable()
 @ObjectType({ simpleResolvers: true, description: 'A medication the patient currently takes.' })
 export class Medication {
+  @ItemId('medication')
+  id!: string;
+
   @Property({ type: 'text' })
   @Field({ description: 'Drug name, generic or brand, as recorded, e.g. "Furosemide".' })
   name!: string;

@@ -3,25 +3,22 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { whereActiveMember } from '../../auth/membership';
 import { byIdLoader, readOnlyEntity } from '../../core/batch';
-import { changedValues, createdValues, diffChanges, type Changes } from '../../core/changes';
+import { changedValues, createdValues, diffChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { toConnection, toPage } from '../../core/pagination';
 import { writeNewPatient, writePatient } from '../../core/patient-write';
-import { defineEventTypes } from '../../events/event-types';
-import { medicationSafety, overrideChanges, overrideSummary, type MedicationConflict, type MedicationToCheck } from '../medication-safety';
+import type { MedicationConflict } from '../medication-safety';
 import { organizations } from '../organizations';
 import { providers } from '../providers';
-import type { Medication } from './patient.embeddables';
+import { PatientEvent } from './patient-events';
+import { LIST_FIELDS, withItemIds, withoutItemIds } from './patient-lists.service';
+import { conflictsOf, guardNewRecord, guardRecordEdit } from './patient-safety';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
 
-/** Events of the patient record itself. */
-export const PatientEvent = defineEventTypes({
-  PATIENT_CREATED: 'A patient was registered.',
-  PATIENT_UPDATED: 'The patient record (allergies, medications, preferences …) changed.',
-});
+export { PatientEvent };
 
 export function patientLoaders(em: EntityManager) {
   return { patientById: byIdLoader(em, Patient) };
@@ -43,52 +40,17 @@ export function toBirthDate(value: Date, field: string): string {
   return date;
 }
 
-function recordFields(input: CreatePatientInput | UpdatePatientInput): Partial<Patient> {
+function recordFields(input: CreatePatientInput | UpdatePatientInput, stored?: Patient): Partial<Patient> {
   const fields: Partial<Patient> = {};
   if (input.preferredLanguage !== undefined) fields.preferredLanguage = input.preferredLanguage?.trim() || null;
   if (input.history !== undefined) fields.history = input.history ?? null;
   if (input.preferences != null) fields.preferences = input.preferences.map((p) => p.trim()).filter(Boolean);
   if (input.personalGoals != null) fields.personalGoals = input.personalGoals.map((p) => p.trim()).filter(Boolean);
-  if (input.supportNetwork != null)
-    fields.supportNetwork = input.supportNetwork.map((c) => ({ ...c, phone: c.phone ?? null, email: c.email ?? null }));
-  if (input.allergies != null) fields.allergies = input.allergies.map((a) => ({ ...a, reaction: a.reaction ?? null }));
-  if (input.conditions != null) fields.conditions = input.conditions.map((c) => ({ ...c, code: c.code ?? null, since: c.since ?? null }));
-  if (input.medications != null)
-    fields.medications = input.medications.map((m) => ({ ...m, dose: m.dose ?? null, frequency: m.frequency ?? null }));
+  for (const field of LIST_FIELDS) {
+    const list = input[field];
+    if (list != null) Object.assign(fields, { [field]: withItemIds(field, stored?.[field] ?? [], list) });
+  }
   return fields;
-}
-
-/** The medications of `after` that `before` does not hold (by drug, not dose), with the input field that names each. */
-function addedMedications(before: readonly Medication[], after: readonly Medication[]): MedicationToCheck[] {
-  return after
-    .map((m, i) => ({ name: m.name, field: `medications.${i}.name` }))
-    .filter((m) => !before.some((b) => medicationSafety.isSameMedication(b.name, m.name)));
-}
-
-function conflictsOf(record: { allergies: readonly { substance: string; criticality: string }[]; medications: readonly Medication[] }) {
-  return medicationSafety.conflicts(
-    record.allergies,
-    record.medications.map((m) => m.name),
-  );
-}
-
-/**
- * How the record's medication conflicts changed, for the event: as a field
- * change `medicationConflicts` when they did, and a summary warning for a
- * conflict that appeared without an override (an allergy recorded while a
- * conflicting medication is already on the record: accepted, never lost, but
- * said out loud).
- */
-function conflictChanges(before: MedicationConflict[], after: MedicationConflict[], overridden: MedicationConflict[]) {
-  const key = (c: MedicationConflict) => JSON.stringify([c.allergy, c.medication]);
-  const known = new Set([...before, ...overridden].map(key));
-  const appeared = after.filter((c) => !known.has(key(c)));
-  const warning = appeared.length
-    ? `; review: ${appeared.map((c) => `"${c.medication}" conflicts with the allergy to "${c.allergy}" (${c.criticality})`).join(', ')}`
-    : '';
-  const changed = JSON.stringify(before) !== JSON.stringify(after);
-  const changes: Changes = changed ? { medicationConflicts: { from: before, to: after } } : {};
-  return { changes, warning };
 }
 
 export const patients = {
@@ -155,16 +117,11 @@ export const patients = {
     });
     try {
       return await writeNewPatient(ctx, patient, async (write) => {
-        // Every medication of a new record is new: each conflict is refused or overridden here.
-        const override = medicationSafety.guard(write, {
-          allergies: patient.allergies,
-          medications: addedMedications([], patient.medications),
-          overrideReason: input.overrideReason,
-        });
+        const safety = guardNewRecord(write, patient, input.overrideReason);
         write.event({
           type: PatientEvent.PATIENT_CREATED,
-          summary: `Patient record created (MRN ${mrn})${overrideSummary(override)}`,
-          changes: { ...createdValues(fields), ...overrideChanges(override) },
+          summary: `Patient record created (MRN ${mrn})${safety.summary}`,
+          changes: { ...withoutItemIds(createdValues(fields)), ...safety.changes },
         });
         return patient;
       });
@@ -193,25 +150,23 @@ export const patients = {
     return writePatient(ctx, id, async (write) => {
       const patient = await write.em.findOneOrFail(Patient, id, { refresh: true });
       assertVersion(patient, input.expectedVersion, 'Patient');
-      const fields = recordFields(input);
+      const fields = recordFields(input, patient);
       if (input.name != null) fields.name = input.name.trim();
       const changes = diffChanges(patient, fields);
       if (!Object.keys(changes).length) return patient;
       // The record as it will be: a medication added is checked against the allergies it will have.
       const after = { allergies: fields.allergies ?? patient.allergies, medications: fields.medications ?? patient.medications };
-      const override = medicationSafety.guard(write, {
-        allergies: after.allergies,
-        medications: addedMedications(patient.medications, after.medications),
+      const safety = guardRecordEdit(write, patient, after, {
         overrideReason: input.overrideReason,
+        fieldOf: (i) => `medications.${i}.name`,
       });
-      const conflicts = conflictChanges(conflictsOf(patient), conflictsOf(after), override?.conflicts ?? []);
       // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
       write.em.assign(patient, changedValues<Patient>(changes));
       const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: PatientEvent.PATIENT_UPDATED,
-        summary: `${name(ctx.viewer.providerId)} updated the patient record: ${Object.keys(changes).join(', ')}${overrideSummary(override)}${conflicts.warning}`,
-        changes: { ...changes, ...overrideChanges(override), ...conflicts.changes },
+        summary: `${name(ctx.viewer.providerId)} updated the patient record: ${Object.keys(changes).join(', ')}${safety.summary}`,
+        changes: { ...withoutItemIds(changes), ...safety.changes },
       });
       return patient;
     });
