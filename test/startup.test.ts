@@ -320,6 +320,7 @@ describe('configuration', () => {
       const server = startServerProcess({
         NODE_ENV: 'test',
         DATABASE_URL: process.env.DATABASE_URL!,
+        MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL!,
         JWT_SECRET: 's'.repeat(32),
         PORT: String(port),
         LOG_LEVEL: 'warn',
