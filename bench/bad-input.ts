@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { badCase, random, type Auth, type Case, type HttpCase, type Kind, type WsCase } from './bad-input-cases';
 import type { BystanderReport } from './bystander';
 import type { HubStats } from './hub-process';
+import { percentile } from './common';
 
 /**
  * The bench's `badinput` section (issue 19, "Done means"): `requests` bad
@@ -67,11 +68,6 @@ export interface BadInputResult {
 
 const TIMEOUT_MS = 10_000;
 const LONG_MESSAGE = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 function authorization(auth: Auth, token: string): Record<string, string> {
   return auth === 'valid' ? { authorization: `Bearer ${token}` } : auth === 'bad' ? { authorization: 'Bearer not.a.token' } : {};

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSet } from './data';
+import { graphql, percentile } from './common';
 
 /**
  * The bench's `monitoring` section: check-ins with warning-sign rules.
@@ -190,22 +191,6 @@ async function alertLatency(
     true,
   );
   return result;
-}
-
-async function graphql(url: string, token: string, query: string, variables: object) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
-  if (body.errors) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data!;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

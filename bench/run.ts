@@ -32,6 +32,7 @@ import type { HubStats } from './hub-process';
 import { monitoring, monitoringReport } from './monitoring';
 import { badInput, badInputReport, badInputTargets } from './bad-input';
 import { startup, startupReport, startupTargets } from './startup';
+import { graphql, percentile } from './common';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with `npm start`
 const { buildIfStale } = require('../scripts/build.js') as { buildIfStale(): boolean };
@@ -235,22 +236,6 @@ function progress(line: string, done = false) {
 const commandLine = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function graphql(url: string, token: string, query: string, variables: object) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
-  if (body.errors) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data!;
-}
 
 interface LoadResult {
   rps: number;

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { startCommand, freePort } from '../test/support/process';
+import { percentile } from './common';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The issue's target: a warm start is ready within 1.5 s. */
@@ -80,7 +81,7 @@ async function series(
     warm.push(await timeOneStart(env, port));
   }
   const sorted = [...warm].sort((a, b) => a - b);
-  const row = { database, first, warm, median: sorted[Math.floor((sorted.length - 1) / 2)], min: sorted[0], max: sorted.at(-1)! };
+  const row = { database, first, warm, median: percentile(sorted, 50), min: sorted[0], max: sorted.at(-1)! };
   progress(
     `start-up (${database}): first ${row.first.toFixed(0)} ms; warm median ${row.median.toFixed(0)} ms ` +
       `(min ${row.min.toFixed(0)}, max ${row.max.toFixed(0)}) over ${runs}`,
