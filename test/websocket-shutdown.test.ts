@@ -60,22 +60,31 @@ describe('WebSocket handshakes', () => {
   });
 });
 
+/**
+ * A hub, a patient and the dashboard client of a nurse on the team (not yet
+ * connected), and another session that has begun a transaction, ready to
+ * hold a table so that a subscription's start waits on it.
+ */
+async function dashboardAndBlocker() {
+  const hub = await startTestHub();
+  const w = await world(hub);
+  const [doctor, nurse] = [await w.provider(), await w.provider()];
+  const patient = await w.patient([doctor, nurse]);
+  const client = wsClient(hub.wsUrl, await w.token(nurse));
+  const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+  const blocker = new PgClient({ connectionString: hub.config.databaseUrl });
+  await blocker.connect();
+  await blocker.query('begin');
+  return { hub, nurse, patient, client, connected, blocker };
+}
+
 describe('shutdown with WebSocket work under way', () => {
   it('waits for a subscription that is starting to finish its database work before it closes the database', async () => {
-    const hub = await startTestHub();
-    const w = await world(hub);
-    const [doctor, nurse] = [await w.provider(), await w.provider()];
-    const patient = await w.patient([doctor, nurse]);
-    const client = wsClient(hub.wsUrl, await w.token(nurse));
-    const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const { hub, nurse, patient, client, connected, blocker } = await dashboardAndBlocker();
     const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
-
-    // Another session holds the care team table, so the subscription's access check waits for it (the handshake does not).
-    const blocker = new PgClient({ connectionString: hub.config.databaseUrl });
-    await blocker.connect();
     let closing: Promise<void> | undefined;
     try {
-      await blocker.query('begin');
+      // The care team table is held, so the subscription's access check waits for it (the handshake does not).
       await blocker.query('lock table care_team_member in access exclusive mode');
       subscribe(client, PatientEventsDocument, { patientId: patient.id, afterSequence: 0 });
       await connected;
@@ -105,18 +114,10 @@ describe('shutdown with WebSocket work under way', () => {
 
 describe('a dashboard that leaves while its subscription is being set up', () => {
   it('leaves nothing subscribed on the server once the subscription would have started', async () => {
-    const hub = await startTestHub();
-    const w = await world(hub);
-    const [doctor, nurse] = [await w.provider(), await w.provider()];
-    const patient = await w.patient([doctor, nurse]);
-    const client = wsClient(hub.wsUrl, await w.token(nurse));
-    const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
-    // Another session holds the patient table: the subscription (live only) has joined the feed and now waits to
-    // read where the patient's events stand, when the dashboard goes away.
-    const blocker = new PgClient({ connectionString: hub.config.databaseUrl });
-    await blocker.connect();
+    const { hub, patient, client, connected, blocker } = await dashboardAndBlocker();
     try {
-      await blocker.query('begin');
+      // The patient table is held: the subscription (live only) has joined the feed and now waits to read where
+      // the patient's events stand, when the dashboard goes away.
       await blocker.query('lock table patient in access exclusive mode');
       subscribe(client, PatientEventsDocument, { patientId: patient.id });
       await connected;

@@ -62,6 +62,6 @@ function literal(text: string): string {
 }
 
 /** A role name as an SQL identifier. */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
