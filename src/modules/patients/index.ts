@@ -3,7 +3,8 @@ import { Allergy, Condition, Medication, SupportContact } from './patient.embedd
 import { Patient } from './patient.entity';
 import { PatientListsResolver } from './patient-lists.resolver';
 import { EventPatientResolver, PatientResolver, ProviderPatientsResolver } from './patients.resolver';
-import { PatientEvent, patientLoaders, patients } from './patients.service';
+import { PatientEvent } from './patient-events';
+import { patientLoaders, patients } from './patients.service';
 
 /** The patient record: identity, history, preferences and own goals, support network, allergies, conditions, medications. */
 export const patientsModule = defineModule({
@@ -18,4 +19,5 @@ export const patientsModule = defineModule({
 
 export { AllergyCriticality } from './patient.embeddables';
 export { Patient, PatientId } from './patient.entity';
-export { PatientEvent, patients } from './patients.service';
+export { PatientEvent } from './patient-events';
+export { patients } from './patients.service';

@@ -18,8 +18,6 @@ import { conflictsOf, guardNewRecord, guardRecordEdit } from './patient-safety';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
 
-export { PatientEvent };
-
 export function patientLoaders(em: EntityManager) {
   return { patientById: byIdLoader(em, Patient) };
 }
