@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import { AuditRecord } from '../core/audit-record.entity';
 import { PROJECT_ROOT } from '../core/config';
 import { Event } from '../events/event.entity';
@@ -26,7 +25,8 @@ export function ormConfig({ clientUrl, poolMax = 10, onQuery }: OrmOptions) {
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
-    extensions: [Migrator],
+    // No `extensions: [Migrator]`: MikroORM loads @mikro-orm/migrations (umzug and its command line,
+    // ~300 modules) the first time getMigrator() is called, which a warm start never does (database.ts).
     pool: { min: 0, max: poolMax },
     // Explicit types on every property: no TS reflection needed, and swc/ts-node agree.
     discovery: { requireEntitiesArray: true },
