@@ -26,8 +26,9 @@ export class CarePlanNoteResolver {
 
   @Subscription(() => Event, {
     description:
-      "Events of notes that mention the caller (CARE_PLAN_NOTE_ADDED), live, on every patient whose care team the caller is on; from the patient's " +
-      'events they are read in full, with `patientEvents`. A provider only (FORBIDDEN otherwise).',
+      'Events of plan notes that mention the caller (CARE_PLAN_NOTE_ADDED), live, on every patient whose care team the caller is on. ' +
+      'Live only, like `myTaskEvents`: what was written while the dashboard was away is in `patientEvents` and `CarePlan.notes`. ' +
+      'A provider only (FORBIDDEN otherwise).',
     subscribe: ({ context }: SubscribeResolverData<unknown, object, Context>) =>
       panelEventStream(context, feedOf(context), mentionsProvider),
   })
