@@ -36,13 +36,21 @@ afterAll(() => hub.close());
 
 const VIEWERS = ['member', 'owner', 'ended', 'outsider', 'admin', 'anonymous'] as const;
 type ViewerName = (typeof VIEWERS)[number];
-const VIEWER_LABEL: Record<ViewerName, string> = {
+/**
+ * A seventh viewer, asked only where a case says (`Case.coordinator`): an
+ * active member whose role is COORDINATOR and who owns no plan. Elsewhere a
+ * coordinator is a member like any other.
+ */
+const COORDINATOR = 'coordinator' as const;
+type MatrixViewer = ViewerName | typeof COORDINATOR;
+const VIEWER_LABEL: Record<MatrixViewer, string> = {
   member: 'an active team member who does not own the plan',
   owner: 'the plan owner',
   ended: 'a provider whose membership has ended',
   outsider: 'a provider of another organization',
   admin: 'an ADMIN operator who is no provider',
   anonymous: 'a caller without a token',
+  coordinator: 'a COORDINATOR of the team who does not own the plan',
 };
 
 /**
@@ -68,6 +76,11 @@ interface Fixture {
   task: Task;
   noteId: string;
   noteText: string;
+  /** A note in the plan's thread, by the owner. */
+  planNoteId: string;
+  planNoteText: string;
+  /** A provider of the patient's organization on its team as COORDINATOR: only in the fixtures of the seventh viewer. */
+  coordinator: Provider | null;
   checkInId: string;
   ruleId: string;
   expectationId: string;
@@ -78,18 +91,20 @@ interface Fixture {
   versions: { patient: number; plan: number; task: number };
   /** The id of the one item on each list of the record. */
   items: Record<'allergies' | 'conditions' | 'medications' | 'supportNetwork', string>;
-  tokens: Record<ViewerName, string | null>;
-  ids: Record<ViewerName, string | null>;
+  tokens: Record<MatrixViewer, string | null>;
+  ids: Record<MatrixViewer, string | null>;
 }
 
 interface Case {
   /** Which variant of the operation, when it has several. */
   name?: string;
   query: (f: Fixture) => string;
-  variables?: (f: Fixture, viewer: ViewerName) => Record<string, unknown>;
+  variables?: (f: Fixture, viewer: MatrixViewer) => Record<string, unknown>;
   /** Did the caller get the fixture's data? (true for OK, false for everything else) */
-  seen: (data: Record<string, any> | null | undefined, f: Fixture, viewer: ViewerName) => boolean;
+  seen: (data: Record<string, any> | null | undefined, f: Fixture, viewer: MatrixViewer) => boolean;
   expect: Row;
+  /** What the COORDINATOR viewer gets, where the case asks them (where their role matters). */
+  coordinator?: Outcome;
   /** Mutations: what the change would alter (default: every row of the fixture's patient). */
   probe?: (f: Fixture) => Promise<unknown>;
   /** Subscriptions: the change made (by the owner) once subscribed. */
@@ -111,6 +126,7 @@ async function patientRows(f: Fixture) {
     goals: await of('goal'),
     tasks: await of('task'),
     notes: await of('task_note'),
+    planNotes: await of('care_plan_note'),
     checkIns: await of('check_in'),
     observations: await of('observation'),
     rules: await of('warning_sign_rule'),
@@ -365,6 +381,13 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
     },
     {
+      name: 'a CarePlanNote',
+      query: () => 'query AccessNodePlanNote($id: ID!) { node(id: $id) { id ... on CarePlanNote { body carePlan { title } } } }',
+      variables: (f) => ({ id: f.planNoteId }),
+      seen: (d, f) => d?.node?.body === f.planNoteText,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
       name: 'a Provider, and Provider.patients',
       query: () =>
         'query AccessNodeProvider($id: ID!) { node(id: $id) { id ... on Provider { name patients { totalCount edges { node { id name } } } } } }',
@@ -453,7 +476,18 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAddMember($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { id active } }',
       variables: (f) => ({ input: { patientId: f.patient.id, providerId: f.candidate.id, role: 'dietitian' } }),
       seen: (d) => d?.addCareTeamMember?.active === true,
-      expect: MUTATION_ERRORS_ONLY,
+      // ADMIN, the owner of the patient's ACTIVE plan and a COORDINATOR of its team manage the team.
+      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      coordinator: 'OK',
+    },
+  ],
+  'Mutation.addCarePlanNote': [
+    {
+      query: () => 'mutation AccessAddPlanNote($input: AddCarePlanNoteInput!) { addCarePlanNote(input: $input) { id body } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, body: 'Family meeting on Monday', mentions: [f.owner.id] } }),
+      seen: (d) => d?.addCarePlanNote?.body === 'Family meeting on Monday',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      coordinator: 'OK',
     },
   ],
   'Mutation.addGoal': [
@@ -554,7 +588,8 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessEndMember($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id active } }',
       variables: (f) => ({ input: { membershipId: f.memberMembershipId } }),
       seen: (d) => d?.endCareTeamMembership?.active === false,
-      expect: MUTATION_ERRORS_ONLY,
+      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      coordinator: 'OK',
     },
   ],
   'Mutation.expectCheckIn': [
@@ -629,6 +664,7 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, title: 'Renamed plan' } }),
       seen: (d) => d?.updateCarePlan?.title === 'Renamed plan',
       expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      coordinator: 'FORBIDDEN', // managing the team gives no right over the plan
     },
   ],
   'Mutation.updateGoal': [
@@ -658,6 +694,16 @@ const OPERATIONS: Record<string, Case[]> = {
   ],
 
   // ───────────────────────────── Subscription ─────────────────────────────
+  'Subscription.myMentions': [
+    {
+      query: () => 'subscription AccessMyMentions { myMentions { id type note carePlanNote { body } patient { name } } }',
+      trigger: (f) => planNoteAsOwner(f, 'Member, please call the daughter', [f.member.id]),
+      seen: (d, f) => d?.myMentions?.note === 'Member, please call the daughter' && d.myMentions.patient.name === f.patient.name,
+      // The note mentions the member: only the member hears of it.
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      coordinator: 'HIDDEN',
+    },
+  ],
   'Subscription.myTaskEvents': [
     {
       query: () => 'subscription AccessMyTaskEvents { myTaskEvents { id type task { id title } patient { name } } }',
@@ -701,15 +747,47 @@ async function addNoteAsOwner(f: Fixture, text: string) {
   expect(result.errors).toBeUndefined();
 }
 
-/** A care team (owner, member, and one who has left), an ACTIVE plan with a goal and a task assigned to the member. */
-async function fixture(): Promise<Fixture> {
+async function planNoteAsOwner(f: Fixture, body: string, mentions: string[] = []) {
+  const result = await post(
+    hub,
+    'mutation AccessTriggerPlanNote($input: AddCarePlanNoteInput!) { addCarePlanNote(input: $input) { id } }',
+    { input: { carePlanId: f.plan.id, body, mentions } },
+    f.tokens.owner,
+  );
+  expect(result.errors).toBeUndefined();
+}
+
+/**
+ * A care team (owner, member, and one who has left), an ACTIVE plan with a goal, a task assigned to the member
+ * and a note in its thread. With `coordinator`, also a COORDINATOR on the team (the seventh viewer's fixture;
+ * the others' teams stay as they were).
+ */
+async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture> {
   const [owner, member, ended, candidate] = [await w.provider(), await w.provider(), await w.provider(), await w.provider()];
+  const coordinator = options.coordinator ? await w.provider() : null;
   const outsider = await elsewhere.provider();
   const patient = await w.patient([owner]);
   const memberMembership = await w.addMember(patient, member, 'home nurse');
   const endedMembership = await w.addMember(patient, ended, 'physiotherapist');
+  if (coordinator) {
+    const coordinating = await post(
+      hub,
+      'mutation AccessFixtureCoordinator($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { id } }',
+      { input: { patientId: patient.id, providerId: coordinator.id, role: 'care coordinator', roleKind: 'COORDINATOR' } },
+      await w.adminToken(),
+    );
+    expect(coordinating.errors).toBeUndefined();
+  }
   const plan = await w.plan(patient, owner);
   const goal = await w.goal(plan, owner);
+  const planNoteText = `Plan note ${unique()}`;
+  const planNote = await post(
+    hub,
+    'mutation AccessFixturePlanNote($input: AddCarePlanNoteInput!) { addCarePlanNote(input: $input) { id } }',
+    { input: { carePlanId: plan.id, body: planNoteText } },
+    await w.token(owner),
+  );
+  expect(planNote.errors).toBeUndefined();
   const task = await w.task(plan, owner, { assignee: member });
   // The one who leaves was a full member: wrote a note, then left the team.
   const noteText = `Note ${unique()}`;
@@ -790,6 +868,9 @@ async function fixture(): Promise<Fixture> {
     task,
     noteId: note.data!.addTaskNote.id,
     noteText,
+    planNoteId: planNote.data!.addCarePlanNote.id,
+    planNoteText,
+    coordinator,
     checkInId: checkIn.data!.recordCheckIn.id,
     ruleId: rule.data!.addWarningSignRule.id,
     expectationId: expectation.data!.expectCheckIn.id,
@@ -811,19 +892,28 @@ async function fixture(): Promise<Fixture> {
       outsider: await elsewhere.token(outsider),
       admin: await hub.token(operator, ['ADMIN']),
       anonymous: null,
+      coordinator: coordinator && (await w.token(coordinator)),
     },
-    ids: { member: member.id, owner: owner.id, ended: ended.id, outsider: outsider.id, admin: null, anonymous: null },
+    ids: {
+      member: member.id,
+      owner: owner.id,
+      ended: ended.id,
+      outsider: outsider.id,
+      admin: null,
+      anonymous: null,
+      coordinator: coordinator?.id ?? null,
+    },
   };
 }
 
 /** Strings that only someone allowed to see the patient may ever receive. */
 function secrets(f: Fixture) {
   const administrative = [f.patient.name, f.patient.mrn];
-  const clinical = ['Penicillin', 'Prefers mornings', f.plan.title, f.goal.description, f.task.title, f.noteText];
+  const clinical = ['Penicillin', 'Prefers mornings', f.plan.title, f.goal.description, f.task.title, f.noteText, f.planNoteText];
   return { administrative, clinical };
 }
 
-function assertNothingLeaks(response: unknown, f: Fixture, viewer: ViewerName) {
+function assertNothingLeaks(response: unknown, f: Fixture, viewer: MatrixViewer) {
   const { administrative, clinical } = secrets(f);
   const forbiddenStrings = viewer === 'admin' ? clinical : [...administrative, ...clinical];
   const text = JSON.stringify(response);
@@ -835,8 +925,8 @@ const rootField = (query: string) => {
   return op.selectionSet.selections[0].name.value;
 };
 
-async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: ViewerName, expected: Outcome) {
-  const f = await fixture();
+async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: MatrixViewer, expected: Outcome) {
+  const f = await fixture({ coordinator: viewer === COORDINATOR });
   const query = c.query(f);
   const field = rootField(query);
   const isMutation = kind === 'Mutation';
@@ -847,7 +937,7 @@ async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: ViewerName, 
   if (expected === 'OK') {
     expect({ errors: result.errors, seen: c.seen(result.data, f, viewer) }).toEqual({ errors: undefined, seen: true });
     if (before) expect(await (c.probe ?? patientRows)(f)).not.toEqual(before.probe);
-    if (viewer !== 'member' && viewer !== 'owner') assertNothingLeaks(result, f, viewer); // e.g. the directory, _service
+    if (viewer !== 'member' && viewer !== 'owner' && viewer !== COORDINATOR) assertNothingLeaks(result, f, viewer); // e.g. the directory, _service
     return;
   }
   if (expected === 'HIDDEN') {
@@ -867,8 +957,8 @@ async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: ViewerName, 
   }
 }
 
-async function runSubscription(c: Case, viewer: ViewerName, expected: Outcome) {
-  const f = await fixture();
+async function runSubscription(c: Case, viewer: MatrixViewer, expected: Outcome) {
+  const f = await fixture({ coordinator: viewer === COORDINATOR });
   const client = wsClient(hub.wsUrl, f.tokens[viewer]);
   clients.push(client);
   const doc = parse(c.query(f)) as TypedDocumentNode<Record<string, any>, Record<string, unknown>>;
@@ -927,7 +1017,10 @@ describe('the access matrix', () => {
   });
 
   const cells = Object.entries(OPERATIONS).flatMap(([op, cases]) =>
-    cases.flatMap((c) => VIEWERS.map((viewer, i) => ({ op, c, viewer, expected: c.expect[i] }))),
+    cases.flatMap((c): { op: string; c: Case; viewer: MatrixViewer; expected: Outcome }[] => [
+      ...VIEWERS.map((viewer, i) => ({ op, c, viewer, expected: c.expect[i] })),
+      ...(c.coordinator ? [{ op, c, viewer: COORDINATOR, expected: c.coordinator }] : []),
+    ]),
   );
 
   it.each(

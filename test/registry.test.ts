@@ -309,7 +309,7 @@ describe('addCareTeamMember (ADMIN)', () => {
     const input = { patientId: t.patient.id, providerId: t.outsider.id, role: 'consultant' };
     const cases: [Record<string, unknown>, string | null, string, string | null][] = [
       [{}, null, 'UNAUTHENTICATED', null],
-      [{}, t.ownerToken, 'FORBIDDEN', null],
+      [{}, t.nurseToken, 'FORBIDDEN', null], // a plain member (the plan owner and a COORDINATOR may: test/coordination.test.ts)
       [{ patientId: 'pat_0000000000000000000000000000dead' }, admin, 'NOT_FOUND', null],
       [{ providerId: 'prv_0000000000000000000000000000dead' }, admin, 'NOT_FOUND', null],
       [{ providerId: foreign.id }, admin, 'BAD_USER_INPUT', 'providerId'],
@@ -423,7 +423,8 @@ describe('endCareTeamMembership (ADMIN)', () => {
     const id = t.nurseMembership.id;
     const unchanged = await w.snapshot(t.patient.id, 'care_team_member', id);
     expect(refusal(await hub.gql(LeaveCareTeamDocument, { input: { membershipId: id } }, null)).code).toBe('UNAUTHENTICATED');
-    expect(refusal(await hub.gql(LeaveCareTeamDocument, { input: { membershipId: id } }, t.ownerToken)).code).toBe('FORBIDDEN');
+    // A plain member (the plan owner and a COORDINATOR may: test/coordination.test.ts).
+    expect(refusal(await hub.gql(LeaveCareTeamDocument, { input: { membershipId: id } }, t.nurseToken)).code).toBe('FORBIDDEN');
     expect(
       refusal(await hub.gql(LeaveCareTeamDocument, { input: { membershipId: 'ctm_0000000000000000000000000000dead' } }, admin)).code,
     ).toBe('NOT_FOUND');

@@ -10,6 +10,7 @@ import { measuresModule } from '../modules/measures';
 import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
+import { planNotesModule } from '../modules/plan-notes';
 import { providersModule } from '../modules/providers';
 import { tasksModule } from '../modules/tasks';
 import { warningSignsModule } from '../modules/warning-signs';
@@ -29,6 +30,7 @@ export const MODULES: readonly HubModule[] = [
   carePlansModule,
   goalsModule,
   tasksModule,
+  planNotesModule,
   measuresModule,
   checkInsModule,
   warningSignsModule,

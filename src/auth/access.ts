@@ -26,7 +26,10 @@ export interface AccessScope {
  *   left out);
  * - ADMIN manages organizations, providers, patients and care teams, and sees
  *   a patient's administrative record (name, MRN, team), but clinical content
- *   only as a team member does.
+ *   only as a team member does;
+ * - who else manages a care team (a COORDINATOR member, the owner of an ACTIVE
+ *   plan) is the care-team module's one rule, `assertManagesTeam`, which
+ *   refuses through `refuse` below.
  */
 export const access = {
   /** Is the viewer an active member of the patient's care team? Batched and cached per request. */

@@ -157,6 +157,44 @@ export async function loadChildPages<T extends { id: string }>(
   return parentIds.map((id, i) => ({ rows: grouped[i].map((e) => e.entity), totalCount: totals.get(id) ?? 0 }));
 }
 
+/** One parent's page, the key of `childPagesLoader`. */
+export interface ChildPageKey {
+  parentId: string;
+  page: Page;
+}
+
+/**
+ * `loadChildPages` as a per-request DataLoader: the pages every field
+ * resolver of a tick asks for (a plan's notes on each plan of a dashboard)
+ * come from one statement per distinct page shape, in key order.
+ */
+export function childPagesLoader<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  parentColumn: string,
+  related?: () => JoinedRelation,
+): DataLoader<ChildPageKey, ChildPage<T>, string> {
+  return new DataLoader<ChildPageKey, ChildPage<T>, string>(
+    async (keys) => {
+      const groups = new Map<string, ChildPageKey[]>();
+      for (const key of keys) {
+        const shape = JSON.stringify(key.page);
+        groups.set(shape, [...(groups.get(shape) ?? []), key]);
+      }
+      const results = new Map<ChildPageKey, ChildPage<T>>();
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const parentIds = group.map((key) => key.parentId);
+          const pages = await loadChildPages(em, entity, parentColumn, parentIds, group[0].page, undefined, related?.());
+          group.forEach((key, i) => results.set(key, pages[i]));
+        }),
+      );
+      return keys.map((key) => results.get(key)!);
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.page]) },
+  );
+}
+
 /**
  * A row as an entity for reading only: mapped like `em.map()` (column names,
  * types), but neither merged into the identity map, nor snapshotted for

@@ -89,7 +89,7 @@ export class Event implements Node {
     nullable: true,
     description:
       'What the person who made the change wrote with it: the reason or hand-over (e.g. SBAR) given to `transferCarePlanOwnership` ' +
-      'or `assignTask`, in full (the summary quotes its start). Null when none was given.',
+      'or `assignTask`, or the note written with `addCarePlanNote`, in full (the summary quotes its start). Null when none was given.',
   })
   note: string | null = null;
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember } from '../../auth/membership';
 import { byIdLoader, groupInKeyOrder, readOnlyRows } from '../../core/batch';
@@ -105,6 +106,15 @@ export const carePlans = {
   /** Inside a write: how many open plans of the patient the provider owns (a plan always has an active owner). */
   async countOpenOwnedBy(write: PatientWrite, providerId: string): Promise<number> {
     return write.em.count(CarePlan, { patient: write.patientId, owner: providerId, status: { $in: [...planLifecycle.open] } });
+  },
+
+  /**
+   * Does the provider own one of the patient's ACTIVE plans, as `em` sees it
+   * now (inside a write: under the patient lock)? The care team lets such an
+   * owner manage the team.
+   */
+  async ownsActive(em: EntityManager, patientId: string, providerId: string): Promise<boolean> {
+    return (await em.count(CarePlan, { patient: patientId, owner: providerId, status: CarePlanStatus.ACTIVE })) > 0;
   },
 
   /** Any active team member may start a plan and name its owner (an active member). */

@@ -10,7 +10,8 @@ import { careTeam } from './care-team.service';
 export class CareTeamResolver {
   @Mutation(() => CareTeamMember, {
     description:
-      "ADMIN: puts a provider on a patient's care team (FORBIDDEN for others); they see the patient at once. Records CARE_TEAM_MEMBER_ADDED.",
+      "Puts a provider of the patient's organization on its care team; they see the patient at once. ADMIN, a COORDINATOR of that " +
+      "patient's team or the owner of one of its ACTIVE plans may (FORBIDDEN for anyone else). Records CARE_TEAM_MEMBER_ADDED.",
   })
   addCareTeamMember(
     @Arg('input', { description: 'The patient, the provider and the role.' }) input: AddCareTeamMemberInput,
@@ -21,7 +22,8 @@ export class CareTeamResolver {
 
   @Mutation(() => CareTeamMember, {
     description:
-      "ADMIN: ends a membership (history is kept) and the provider's access with it, live subscriptions included. " +
+      "Ends a membership (history is kept) and the provider's access with it, live subscriptions included: ADMIN, a COORDINATOR of " +
+      "that patient's team or the owner of one of its ACTIVE plans (FORBIDDEN for anyone else). " +
       'Their open tasks return to REQUESTED, unassigned. BAD_USER_INPUT on `membershipId` while they own an open care plan: transfer it first.',
   })
   endCareTeamMembership(@Arg('input', { description: 'The membership to end.' }) input: EndCareTeamMembershipInput, @Ctx() ctx: Context) {

@@ -1,7 +1,11 @@
 import { NonBlank } from '../../core/validation';
 import { Field, ID, InputType } from 'type-graphql';
+import { CareTeamRoleKind } from './care-team-member.entity';
 
-@InputType({ description: "Who joins which patient's care team, and in what role." })
+@InputType({
+  description:
+    "Who joins which patient's care team, and in what role. ADMIN, a COORDINATOR of that team or the owner of one of the patient's ACTIVE plans adds members.",
+})
 export class AddCareTeamMemberInput {
   @Field(() => ID, { description: 'The patient whose team the provider joins.' }) patientId!: string;
   @Field(() => ID, {
@@ -10,6 +14,12 @@ export class AddCareTeamMemberInput {
   })
   providerId!: string;
   @Field({ description: 'The role on this team, 1–100 characters, e.g. "primary physician", "home nurse".' }) @NonBlank(100) role!: string;
+  @Field(() => CareTeamRoleKind, {
+    nullable: true,
+    description:
+      'The role from the vocabulary; OTHER when left out (the free text is not interpreted). COORDINATOR gives the member the right to manage this team.',
+  })
+  roleKind?: CareTeamRoleKind | null;
 }
 
 @InputType({ description: 'The membership to end.' })

@@ -13,5 +13,5 @@ export const careTeamModule = defineModule({
   eventTypes: CareTeamEvent,
 });
 
-export { CareTeamMember, CareTeamMemberId } from './care-team-member.entity';
+export { CareTeamMember, CareTeamMemberId, CareTeamRoleKind } from './care-team-member.entity';
 export { CareTeamEvent, careTeam } from './care-team.service';
