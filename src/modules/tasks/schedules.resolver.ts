@@ -50,7 +50,7 @@ export class TaskSeriesResolver {
   @Mutation(() => TaskSeries, {
     description:
       'Stops a recurring task: no further occurrences, and its future occurrences nobody has started are cancelled unless `cancelUpcoming` is false. ' +
-      'The plan owner or the requester may (FORBIDDEN otherwise); a series no longer ACTIVE is INVALID_TRANSITION. Records TASK_SERIES_CANCELLED.',
+      'The plan owner or the requester may (FORBIDDEN otherwise); a series already CANCELLED is INVALID_TRANSITION. Records TASK_SERIES_CANCELLED.',
   })
   cancelTaskSeries(
     @Arg('input', { description: 'The series, its expected version, and whether to cancel upcoming occurrences.' })

@@ -21,7 +21,8 @@ registerEnumType(TaskSeriesStatus, {
   valuesConfig: {
     ACTIVE: { description: 'Occurrences are created ahead of time, up to the horizon.' },
     COMPLETED: {
-      description: 'Every occurrence of the rule exists as a task (COUNT or UNTIL reached), or its plan was closed. Final.',
+      description:
+        'Every occurrence of the rule exists as a task (COUNT or UNTIL reached), or its plan was closed; cancelTaskSeries may still cancel the upcoming ones.',
     },
     CANCELLED: { description: 'Stopped with cancelTaskSeries: no further occurrences. Final.' },
   },

@@ -235,8 +235,8 @@ export const taskSeries = {
   },
 
   /**
-   * The plan owner or the series' requester stops a recurring task: no
-   * further occurrences, and (unless `cancelUpcoming` is false) its future
+   * The plan owner or the series' requester stops a recurring task (ACTIVE,
+   * or COMPLETED with occurrences still ahead): no further occurrences, and (unless `cancelUpcoming` is false) its future
    * occurrences nobody has started (REQUESTED, ACCEPTED) are CANCELLED, each
    * with TASK_STATUS_CHANGED. Records TASK_SERIES_CANCELLED.
    */
@@ -250,7 +250,7 @@ export const taskSeries = {
         throw forbidden('Only the plan owner or the requester may cancel this recurring task');
       }
       assertVersion(series, input.expectedVersion, 'TaskSeries');
-      if (series.status !== TaskSeriesStatus.ACTIVE) throw invalidTransition('TaskSeries', series.status, TaskSeriesStatus.CANCELLED);
+      if (series.status === TaskSeriesStatus.CANCELLED) throw invalidTransition('TaskSeries', series.status, TaskSeriesStatus.CANCELLED);
       const name = await providers.names(write.em, [viewerId]);
       write.event({
         type: TaskEvent.TASK_SERIES_CANCELLED,
