@@ -107,8 +107,9 @@ export async function warnIfDoubleBooked(ctx: Context, task: Task): Promise<void
       .limit(50),
   );
   if (!rows.length) return;
-  const visible: string[] = [];
-  for (const row of rows) if (await access.isMember(ctx, row.patient_id)) visible.push(row.id);
+  // One statement for all of them: the membership loader batches.
+  const seen = await Promise.all(rows.map((row) => access.isMember(ctx, row.patient_id)));
+  const visible = rows.filter((_, i) => seen[i]).map((row) => row.id);
   const name = await providers.names(ctx.em, [task.assignee.id]);
   ctx.warnings.add({
     code: WarningCode.DOUBLE_BOOKED,

@@ -125,7 +125,7 @@ async function materialize(write: PatientWrite, series: TaskSeries, plan: CarePl
 
 export const taskSeries = {
   async get(ctx: Context, id: string): Promise<TaskSeries> {
-    const series = await ctx.em.findOne(TaskSeries, expectId('TaskSeries', id, 'id'));
+    const series = await ctx.loaders.taskSeriesById.load(expectId('TaskSeries', id, 'id'));
     if (!series || !(await access.isMember(ctx, series.patient.id))) {
       throw access.refuse(ctx, series?.patient.id ?? null, notFound('TaskSeries', id));
     }

@@ -15,6 +15,7 @@ import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
 import { checkAppointment, warnIfDoubleBooked } from './appointments';
 import { EARLIEST_DUE, insertTask, LATEST_DUE, TaskEvent, taskLifecycle } from './task-records';
+import { TaskSeries } from './task-series.entity';
 import { taskSeries } from './task-series.service';
 import { APPOINTMENT_KINDS, Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import {
@@ -81,6 +82,7 @@ export const taskLoaders = ((em, _viewer, all) => {
   const knex = em.getKnex();
   return {
     taskById: byIdLoader(em, Task),
+    taskSeriesById: byIdLoader(em, TaskSeries),
     taskPagesByPlan: pagesLoader<Task>(em, Task, 'care_plan_id', () => providers.joined(knex, 'task.assignee_id', '__assignee', all)),
     taskPagesBySeries: pagesLoader<Task>(em, Task, 'series_id', () => providers.joined(knex, 'task.assignee_id', '__assignee', all)),
     notePagesByTask: pagesLoader<TaskNote>(em, TaskNote, 'task_id', () => providers.joined(knex, 'task_note.author_id', '__author', all)),
