@@ -63,6 +63,24 @@ const dueTimes = (s: Awaited<ReturnType<typeof series>>) => s.tasks.edges.map((e
 const jobOf = async (seriesId: string) =>
   (await sql<{ run_at: Date }>('select run_at from graphile_worker.jobs where key = ?', [`task-series:${seriesId}`]))[0] ?? null;
 
+/**
+ * The Mondays (00:00Z) before the coming DST changes of Europe/Berlin (the
+ * last Sundays of March and October), soonest first, with the UTC hour of
+ * 09:00 Berlin time before and after the change.
+ */
+function berlinDstWeeks(): { monday: number; before: number; after: number }[] {
+  const weeks: { monday: number; before: number; after: number }[] = [];
+  for (let year = new Date().getUTCFullYear(); weeks.length < 2; year++) {
+    for (const month of [2, 9]) {
+      const last = new Date(Date.UTC(year, month + 1, 0));
+      const monday = last.getTime() - last.getUTCDay() * DAY - 6 * DAY;
+      const spring = month === 2;
+      if (monday > Date.now() + 2 * DAY && weeks.length < 2) weeks.push({ monday, before: spring ? 8 : 7, after: spring ? 7 : 8 });
+    }
+  }
+  return weeks;
+}
+
 async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
@@ -73,45 +91,40 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
 }
 
 describe('a recurring task', () => {
-  it('keeps a weekly 09:00 Europe/Berlin visit at 09:00 local time across the March DST change', async () => {
+  it('keeps a weekly 09:00 Europe/Berlin visit at 09:00 local time across the next DST change', async () => {
+    const { monday, before, after } = berlinDstWeeks()[0];
     const team = await w.team();
     const { task } = await create(team, {
       kind: 'HOME_VISIT',
       assigneeId: team.nurse.id,
-      startAt: '2027-03-22T09:00:00+01:00',
-      endAt: '2027-03-22T09:45:00+01:00',
+      startAt: iso(monday + before * HOUR),
+      endAt: iso(monday + before * HOUR + 45 * 60_000),
       location: "Patient's home",
       recurrence: { rule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3', timeZone: 'Europe/Berlin', horizonDays: 366 },
     });
-    expect(task).toMatchObject({ startAt: '2027-03-22T08:00:00.000Z', endAt: '2027-03-22T08:45:00.000Z', location: "Patient's home" });
+    expect(task).toMatchObject({ startAt: iso(monday + before * HOUR), location: "Patient's home" });
     const s = await series(team, task!.series!.id);
     expect(s).toMatchObject({ rule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3', timeZone: 'Europe/Berlin', durationMinutes: 45 });
-    // 09:00 CET is 08:00Z; from 28 March 09:00 CEST is 07:00Z.
-    expect(s.tasks.edges.map((e) => [e.node.startAt, e.node.endAt, e.node.occurrenceAt])).toEqual([
-      ['2027-03-22T08:00:00.000Z', '2027-03-22T08:45:00.000Z', '2027-03-22T08:00:00.000Z'],
-      ['2027-03-29T07:00:00.000Z', '2027-03-29T07:45:00.000Z', '2027-03-29T07:00:00.000Z'],
-      ['2027-04-05T07:00:00.000Z', '2027-04-05T07:45:00.000Z', '2027-04-05T07:00:00.000Z'],
-    ]);
+    // 09:00 CET is 08:00Z, 09:00 CEST 07:00Z: the UTC hour moves on the Sunday in between, the local one does not.
+    const expected = [monday + before * HOUR, monday + 7 * DAY + after * HOUR, monday + 14 * DAY + after * HOUR];
+    expect(s.tasks.edges.map((e) => [e.node.startAt, e.node.endAt, e.node.occurrenceAt])).toEqual(
+      expected.map((at) => [iso(at), iso(at + 45 * 60_000), iso(at)]),
+    );
     expect(s.tasks.edges.every((e) => e.node.assignee?.id === team.nurse.id && e.node.location === "Patient's home")).toBe(true);
   });
 
-  it('keeps Monday 09:00 Europe/Berlin at 09:00 across the October DST change, and lists its upcoming occurrences', async () => {
+  it('keeps Monday 09:00 Europe/Berlin across the DST change after that, and lists its upcoming occurrences', async () => {
+    const { monday, before, after } = berlinDstWeeks()[1];
     const team = await w.team();
     const { task } = await create(team, {
       kind: 'ASSESSMENT',
-      dueAt: '2027-10-18T09:00:00+02:00',
+      dueAt: iso(monday + before * HOUR),
       recurrence: { rule: 'FREQ=WEEKLY;BYDAY=MO', timeZone: 'Europe/Berlin', horizonDays: 1 },
     });
     const s = await series(team, task!.series!.id);
-    expect(s.upcoming).toEqual([
-      '2027-10-18T07:00:00.000Z',
-      '2027-10-25T07:00:00.000Z',
-      '2027-11-01T08:00:00.000Z', // 31 October: back to CET
-      '2027-11-08T08:00:00.000Z',
-      '2027-11-15T08:00:00.000Z',
-    ]);
+    expect(s.upcoming).toEqual([0, 1, 2, 3, 4].map((week) => iso(monday + week * 7 * DAY + (week ? after : before) * HOUR)));
     // Far beyond its horizon, only the first occurrence exists yet: the next one always does.
-    expect(dueTimes(s)).toEqual(['2027-10-18T07:00:00.000Z']);
+    expect(dueTimes(s)).toEqual([iso(monday + before * HOUR)]);
     expect(s.status).toBe('ACTIVE');
   });
 
@@ -150,7 +163,7 @@ describe('a recurring task', () => {
     const { task } = await create(team, {
       kind: 'OTHER',
       dueAt: iso(start),
-      recurrence: { rule: `FREQ=DAILY;UNTIL=${until}`, timeZone: 'Europe/Lisbon' },
+      recurrence: { rule: `FREQ=DAILY;UNTIL=${until}`, timeZone: 'UTC' },
     });
     const s = await series(team, task!.series!.id);
     expect(dueTimes(s)).toEqual([0, 1, 2].map((d) => iso(start + d * DAY)));
@@ -173,6 +186,20 @@ describe('a recurring task', () => {
     const next = new Date(created[created.length - 1]).getTime() + DAY;
     const job = await jobOf(s.id);
     expect(job && Math.abs(new Date(job.run_at).getTime() - (next - 3 * DAY))).toBeLessThan(2_000);
+  });
+
+  it('always has its next occurrence as a task, even beyond the horizon', async () => {
+    const team = await w.team();
+    const start = Date.now() - 2 * HOUR - (Date.now() % 1000); // set up at 11:00 for today's 09:00
+    const { task } = await create(team, {
+      kind: 'OTHER',
+      dueAt: iso(start),
+      recurrence: { rule: 'FREQ=WEEKLY', timeZone: 'UTC', horizonDays: 1 },
+    });
+    const s = await series(team, task!.series!.id);
+    expect(dueTimes(s)).toEqual([iso(start), iso(start + 7 * DAY)]);
+    const job = await jobOf(s.id);
+    expect(job && Math.abs(new Date(job.run_at).getTime() - (start + 13 * DAY))).toBeLessThan(2_000);
   });
 
   it('creates each occurrence once when the job runs twice at the same time, and on two hub instances', async () => {

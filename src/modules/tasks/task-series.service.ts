@@ -72,10 +72,12 @@ async function materialize(write: PatientWrite, series: TaskSeries, plan: CarePl
   const from = series.materializedThrough ?? new Date(series.start.getTime() - 1);
   const horizon = new Date(now.getTime() + series.horizonDays * DAY);
   let due = occurrences.between(from, horizon, MAX_PER_RUN);
-  let through = due.length === MAX_PER_RUN ? due[due.length - 1] : new Date(Math.max(horizon.getTime(), from.getTime()));
-  if (!due.length && !(await write.em.count(Task, { series: series.id, occurrenceAt: { $gt: now } }))) {
-    const next = occurrences.after(from);
-    if (next) [due, through] = [[next], next];
+  const capped = due.length === MAX_PER_RUN;
+  let through = capped ? due[due.length - 1] : new Date(Math.max(horizon.getTime(), from.getTime()));
+  // The next occurrence always exists as a task, even beyond the horizon (a monthly review stays on the worklist).
+  if (!capped && !due.some((at) => at > now) && !(await write.em.count(Task, { series: series.id, occurrenceAt: { $gt: now } }))) {
+    const next = occurrences.after(through);
+    if (next) [due, through] = [[...due, next], next];
   }
   const existing = new Set(
     (await write.em.find(Task, { series: series.id, occurrenceAt: { $in: due } }, { fields: ['occurrenceAt'] })).map((t) =>
@@ -117,7 +119,7 @@ async function materialize(write: PatientWrite, series: TaskSeries, plan: CarePl
     await write.em.flush();
     await complete(write, series, plan, 'all its occurrences are scheduled');
   } else {
-    const runAt = due.length === MAX_PER_RUN ? now : new Date(Math.max(now.getTime(), following.getTime() - series.horizonDays * DAY));
+    const runAt = capped ? now : new Date(Math.max(now.getTime(), following.getTime() - series.horizonDays * DAY));
     await scheduleJob(write.em, series.id, runAt);
   }
   return created;
