@@ -4,6 +4,7 @@ import { taskSeries } from '../src/modules/tasks';
 import {
   CancelTaskSeriesDocument,
   CreateScheduledTaskDocument,
+  ReassignTaskDocument,
   RescheduleAppointmentDocument,
   ScheduleDocument,
   SeriesEventsDocument,
@@ -430,6 +431,25 @@ describe('double-booking', () => {
       endAt: iso(tomorrowAt(11)),
     });
     expect(owners.result.extensions?.warnings).toBeUndefined();
+  });
+
+  it('warns when an appointment is assigned to someone booked at that time', async () => {
+    const team = await w.team();
+    const busy = (
+      await create(team, { kind: 'HOME_VISIT', assigneeId: team.nurse.id, startAt: iso(tomorrowAt(13)), endAt: iso(tomorrowAt(14)) })
+    ).task!;
+    const visit = (
+      await create(team, { kind: 'FOLLOW_UP', assigneeId: team.owner.id, startAt: iso(tomorrowAt(13)), endAt: iso(tomorrowAt(14)) })
+    ).task!;
+    const assigned = await hub.gql(
+      ReassignTaskDocument,
+      { input: { id: visit.id, expectedVersion: visit.version, assigneeId: team.nurse.id } },
+      team.ownerToken,
+    );
+    expect(assigned.errors).toBeUndefined();
+    expect(assigned.extensions?.warnings).toEqual([
+      expect.objectContaining({ code: 'DOUBLE_BOOKED', providerId: team.nurse.id, taskId: visit.id, overlappingTaskIds: [busy.id] }),
+    ]);
   });
 
   it('warns when an appointment is moved onto another, and names only appointments the caller may see', async () => {

@@ -439,7 +439,7 @@ export const tasks = {
     const found = await tasks.get(ctx, input.id);
     const assigneeId = expectId('Provider', input.assigneeId, 'assigneeId');
     const viewerId = access.requireProvider(ctx);
-    return writePatient(ctx, found.patient.id, async (write) => {
+    const task = await writePatient(ctx, found.patient.id, async (write) => {
       const { task, plan, checkVersion } = await taskForChange(write, found.id, input.expectedVersion);
       const claimsUnassigned = task.assignee === null && assigneeId === viewerId;
       if (plan.owner.id !== viewerId && task.requester.id !== viewerId && !claimsUnassigned) {
@@ -473,6 +473,8 @@ export const tasks = {
       });
       return task;
     });
+    await warnIfDoubleBooked(ctx, task); // an appointment handed to someone already booked then
+    return task;
   },
 
   /**
