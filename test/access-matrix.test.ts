@@ -88,7 +88,10 @@ interface Fixture {
   eventId: string;
   memberMembershipId: string;
   endedMembershipId: string;
-  versions: { patient: number; plan: number; task: number };
+  /** The first occurrence of a weekly home visit (an appointment of the member's), and its series. */
+  appointmentId: string;
+  seriesId: string;
+  versions: { patient: number; plan: number; task: number; appointment: number; series: number };
   /** The id of the one item on each list of the record. */
   items: Record<'allergies' | 'conditions' | 'medications' | 'supportNetwork', string>;
   tokens: Record<MatrixViewer, string | null>;
@@ -132,9 +135,11 @@ async function patientRows(f: Fixture) {
     rules: await of('warning_sign_rule'),
     alerts: await of('alert'),
     expectations: await of('check_in_expectation'),
+    series: await of('task_series'),
     jobs: await sql(
-      "select key, run_at from graphile_worker.jobs where key in (select 'missed-check-in:' || id from check_in_expectation where patient_id = ?) order by key",
-      [f.patient.id],
+      `select key, run_at from graphile_worker.jobs where key in (select 'missed-check-in:' || id from check_in_expectation where patient_id = ?
+         union select 'task-series:' || id from task_series where patient_id = ?) order by key`,
+      [f.patient.id, f.patient.id],
     ),
     events: await of('event'),
     writesAudited: await sql("select count(*)::int as n from audit_record where patient_id = ? and kind = 'WRITE'", [f.patient.id]),
@@ -279,6 +284,15 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Query.schedule': [
+    {
+      query: () =>
+        'query AccessSchedule($from: DateTime!, $to: DateTime!) { schedule(from: $from, to: $to) { id startAt location patient { name } } }',
+      variables: () => ({ from: new Date().toISOString(), to: new Date(Date.now() + 30 * 86_400_000).toISOString() }),
+      seen: (d, f) => (d?.schedule ?? []).some((t: { id: string }) => t.id === f.appointmentId),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.teamTasks': [
     {
       name: "the worklist of the caller's patients",
@@ -357,6 +371,14 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessNodeTask($id: ID!) { node(id: $id) { id ... on Task { title patient { name } } } }',
       variables: (f) => ({ id: f.task.id }),
       seen: (d, f) => d?.node?.title === f.task.title && d.node.patient.name === f.patient.name,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'a TaskSeries (and TaskSeries.tasks)',
+      query: () =>
+        'query AccessNodeSeries($id: ID!) { node(id: $id) { id ... on TaskSeries { title rule tasks { edges { node { id } } } } } }',
+      variables: (f) => ({ id: f.seriesId }),
+      seen: (d, f) => d?.node?.title === 'Weekly home visit' && edgesOf(d.node.tasks).includes(f.appointmentId),
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
     },
     {
@@ -581,6 +603,25 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { carePlanId: f.plan.id, title: 'Check wound', kind: 'HOME_VISIT' } }),
       seen: (d) => d?.createTask?.title === 'Check wound',
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.rescheduleAppointment': [
+    {
+      // The member is the appointment's assignee; the owner owns the plan.
+      query: () =>
+        'mutation AccessReschedule($input: RescheduleAppointmentInput!) { rescheduleAppointment(input: $input) { id location } }',
+      variables: (f) => ({ input: { id: f.appointmentId, expectedVersion: f.versions.appointment, location: 'Side entrance' } }),
+      seen: (d) => d?.rescheduleAppointment?.location === 'Side entrance',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.cancelTaskSeries': [
+    {
+      // The owner set the series up and owns the plan; the member is only its assignee.
+      query: () => 'mutation AccessCancelSeries($input: CancelTaskSeriesInput!) { cancelTaskSeries(input: $input) { id status } }',
+      variables: (f) => ({ input: { id: f.seriesId, expectedVersion: f.versions.series } }),
+      seen: (d) => d?.cancelTaskSeries?.status === 'CANCELLED',
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
     },
   ],
   'Mutation.endCareTeamMembership': [
@@ -847,13 +888,35 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
     await w.token(owner),
   );
   expect(lists.errors).toBeUndefined();
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const visits = await post(
+    hub,
+    'mutation AccessFixtureVisits($input: CreateTaskInput!) { createTask(input: $input) { id series { id } } }',
+    {
+      input: {
+        carePlanId: plan.id,
+        title: 'Weekly home visit',
+        kind: 'HOME_VISIT',
+        assigneeId: member.id,
+        startAt: tomorrow.toISOString(),
+        endAt: new Date(tomorrow.getTime() + 3_600_000).toISOString(),
+        location: "Patient's home",
+        recurrence: { rule: 'FREQ=WEEKLY;COUNT=2', timeZone: 'Europe/Berlin' },
+      },
+    },
+    await w.token(owner),
+  );
+  expect(visits.errors).toBeUndefined();
+  const appointmentId = visits.data!.createTask.id as string;
+  const seriesId = visits.data!.createTask.series.id as string;
   const idOf = (list: string) => (lists.data!.updatePatient[list] as { id: string }[])[0].id;
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
-  const [versions] = await sql<{ patient: number; plan: number; task: number }>(
+  const [versions] = await sql<Fixture['versions']>(
     `select (select version from patient where id = ?) as patient, (select version from care_plan where id = ?) as plan,
-            (select version from task where id = ?) as task`,
-    [patient.id, plan.id, task.id],
+            (select version from task where id = ?) as task, (select version from task where id = ?) as appointment,
+            (select version from task_series where id = ?) as series`,
+    [patient.id, plan.id, task.id, appointmentId, seriesId],
   );
   const operator = `operator-${unique()}`;
   return {
@@ -876,6 +939,8 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
     expectationId: expectation.data!.expectCheckIn.id,
     alertId: alert.id,
     eventId: event.id,
+    appointmentId,
+    seriesId,
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,
     versions,

@@ -47,6 +47,26 @@ function auditPlugin(orm: Orm, logger: Logger): ApolloServerPlugin<Context> {
 }
 
 /**
+ * The warnings services collected on the request's context (core/warnings.ts),
+ * e.g. DOUBLE_BOOKED, into the response's `extensions.warnings`: the change
+ * succeeded, and the client should tell the user (docs/contract.md, "Warnings").
+ */
+function warningsPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const warnings = contextValue.warnings?.all() ?? [];
+          if (!warnings.length || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, warnings: [...warnings] };
+        },
+      };
+    },
+  };
+}
+
+/**
  * The request-safety checks of README "Limits and abuse protection" that
  * need the request: the document's size and registration before parsing;
  * its cost (with the variables) and its text inputs before execution; the
@@ -142,6 +162,7 @@ export async function startApollo(httpServer: http.Server, schema: GraphQLSchema
         },
       },
       auditPlugin(orm, logger),
+      warningsPlugin(),
       ...(deps.plugins ?? []),
     ],
   });

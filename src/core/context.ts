@@ -7,6 +7,7 @@ import type { EventFeed } from '../events/feed';
 import { AuditLog } from './audit';
 import { HookHandlers } from './hooks';
 import type { PatientWrite } from './patient-write';
+import { Warnings } from './warnings';
 
 /**
  * The request's DataLoaders: one per relation, built per request (and per
@@ -41,6 +42,8 @@ export interface Context extends AccessScope {
   loaders: Loaders;
   audit: AuditLog;
   requestId: string;
+  /** What the response should warn about (core/warnings.ts): collected by services, sent in `extensions.warnings`. */
+  warnings: Warnings;
   /** This instance's live event feed (absent in scripts that only write). */
   feed?: EventFeed;
   /** The modules' answers to each other's hooks (core/hooks.ts). */
@@ -80,13 +83,13 @@ export class Contexts {
    * first use, so an idle subscription (whose events each bring their own,
    * see events/resolution-scope.ts) holds neither.
    */
-  create(viewer: Viewer, requestId: string, feed?: EventFeed, audit = new AuditLog(viewer, requestId)): Context {
+  create(viewer: Viewer, requestId: string, feed?: EventFeed, audit = new AuditLog(viewer, requestId), warnings = new Warnings()): Context {
     let em: EntityManager | undefined;
     let loaders: Loaders | undefined;
     const fork = () => this.orm.em.fork() as EntityManager;
     const loadersFor = (forEm: EntityManager) => this.loaders(forEm, viewer);
     const derive = (other: EntityManager) => {
-      const derived = this.create(viewer, requestId, feed, audit);
+      const derived = this.create(viewer, requestId, feed, audit, warnings);
       derived.em = other;
       return derived;
     };
@@ -96,6 +99,7 @@ export class Contexts {
       requestId,
       feed,
       audit,
+      warnings,
       hooks,
       get em() {
         return (em ??= fork());

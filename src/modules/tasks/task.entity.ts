@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { defineIdType } from '../../core/ids';
 import { Node } from '../../core/node';
@@ -6,6 +6,7 @@ import { VersionedRecord } from '../../core/versioned-record';
 import { CarePlan } from '../care-plans';
 import { Patient } from '../patients';
 import { Provider } from '../providers';
+import type { TaskSeries } from './task-series.entity';
 
 export const TaskId = defineIdType('Task', 'tsk');
 export const TaskNoteId = defineIdType('TaskNote', 'tnt');
@@ -84,11 +85,28 @@ registerEnumType(TaskStatus, {
 @Entity({ tableName: 'task' })
 @Index({ name: 'task_care_plan_idx', properties: ['carePlan', 'createdAt', 'id'] })
 @Index({ name: 'task_assignee_idx', properties: ['assignee', 'status', 'createdAt', 'id'] })
+@Index({ name: 'task_assignee_start_idx', properties: ['assignee', 'startAt'] })
+@Unique({ name: 'task_series_occurrence_unique', properties: ['series', 'occurrenceAt'] })
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A shared piece of work with an assignee and a strict lifecycle.' })
 @Directive('@key(fields: "id")')
 export class Task extends VersionedRecord implements Node {
   [OptionalProps]?:
-    'createdAt' | 'updatedAt' | 'status' | 'priority' | 'version' | 'description' | 'medication' | 'assignee' | 'dueAt' | 'statusReason';
+    | 'createdAt'
+    | 'updatedAt'
+    | 'status'
+    | 'priority'
+    | 'version'
+    | 'description'
+    | 'medication'
+    | 'assignee'
+    | 'dueAt'
+    | 'statusReason'
+    | 'startAt'
+    | 'endAt'
+    | 'location'
+    | 'telehealthUrl'
+    | 'series'
+    | 'occurrenceAt';
 
   @PrimaryKey({ type: 'text' })
   @Field(() => ID, { description: 'Opaque id (starts with "tsk_").' })
@@ -146,7 +164,50 @@ export class Task extends VersionedRecord implements Node {
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => Date, { nullable: true, description: 'When it should be done (ISO 8601 with zone); null when no deadline.' })
   dueAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'An appointment (FOLLOW_UP, TELECONSULT, HOME_VISIT, THERAPY_SESSION): when it starts (ISO 8601 with zone); null otherwise.',
+  })
+  startAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'An appointment: when it ends, after `startAt`; null otherwise.' })
+  endAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'An appointment: where, free text (an address, "Room 4", "patient\'s home"); null when not said.',
+  })
+  location: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'An appointment: the video or phone link (an https URL); null when none.' })
+  telehealthUrl: string | null = null;
+
+  /** The recurring task this task is an occurrence of; the GraphQL field `series` checks access. */
+  @ManyToOne(() => 'TaskSeries', { ref: true, nullable: true }) // task_series_occurrence_unique serves lookups by series
+  series: Ref<TaskSeries> | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "An occurrence of a recurring task: the occurrence's time per the rule (its identity in the series, like RFC 5545 RECURRENCE-ID, kept when the appointment is moved); null otherwise.",
+  })
+  occurrenceAt: Date | null = null;
 }
+
+/** The task kinds that are appointments: they may carry a start, end, location and telehealth link. */
+export const APPOINTMENT_KINDS: ReadonlySet<TaskKind> = new Set([
+  TaskKind.FOLLOW_UP,
+  TaskKind.TELECONSULT,
+  TaskKind.HOME_VISIT,
+  TaskKind.THERAPY_SESSION,
+]);
 
 @Entity({ tableName: 'task_note' })
 @Index({ name: 'task_note_task_idx', properties: ['task', 'createdAt', 'id'] })

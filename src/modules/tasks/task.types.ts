@@ -4,6 +4,35 @@ import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-grap
 import { Connection, PageArgs } from '../../core/pagination';
 import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 
+@InputType({
+  description:
+    'How a task recurs (docs/contract.md, "Recurring tasks"). The first occurrence is the task\'s `startAt` (an appointment) or else its `dueAt`; ' +
+    "every occurrence is an ordinary task created ahead of time, at the first occurrence's wall-clock time in `timeZone`.",
+})
+export class RecurrenceInput {
+  @Field({
+    description:
+      'An RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=12", up to 500 characters: FREQ DAILY, WEEKLY, MONTHLY or YEARLY; COUNT (at most 1,000) ' +
+      "or UNTIL (UTC, e.g. 20270630T235959Z), not both; no DTSTART (the start is the task's). Anything else is BAD_USER_INPUT on `recurrence.rule`.",
+  })
+  @MaxLength(500)
+  rule!: string;
+
+  @Field({
+    description: 'The IANA time zone the rule is read in, e.g. "Europe/Berlin" (BAD_USER_INPUT on `recurrence.timeZone` when unknown).',
+  })
+  @MaxLength(64)
+  timeZone!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How many days ahead occurrences are created as tasks, 1–366 (default 14); the next occurrence always exists as a task.',
+  })
+  horizonDays?: number | null;
+}
+
+const APPOINTMENT = 'Only an appointment (FOLLOW_UP, TELECONSULT, HOME_VISIT, THERAPY_SESSION) has it: BAD_USER_INPUT on another kind.';
+
 @InputType({ description: 'A new task on a care plan; it starts as REQUESTED.' })
 export class CreateTaskInput {
   @Field(() => ID, { description: 'The care plan; it must not be COMPLETED or REVOKED (FORBIDDEN).' }) carePlanId!: string;
@@ -35,6 +64,72 @@ export class CreateTaskInput {
   })
   @MaxLength(1000)
   overrideReason?: string | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: `An appointment's start, ISO 8601 with zone, with \`endAt\`; the deadline (\`dueAt\`) when none is given. ${APPOINTMENT}`,
+  })
+  startAt?: Date | null;
+  @Field(() => Date, { nullable: true, description: `An appointment's end: after \`startAt\`, at most 24 hours later. ${APPOINTMENT}` })
+  endAt?: Date | null;
+  @Field(() => String, { nullable: true, description: `Where the appointment is, up to 500 characters. ${APPOINTMENT}` })
+  @MaxLength(500)
+  location?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: `The video or phone link of the appointment: an https URL, up to 2,000 characters (BAD_USER_INPUT on \`telehealthUrl\` otherwise). ${APPOINTMENT}`,
+  })
+  @MaxLength(2000)
+  telehealthUrl?: string | null;
+  @Field(() => RecurrenceInput, {
+    nullable: true,
+    description:
+      'Makes the task recurring: a TaskSeries whose occurrences are created as tasks ahead of time; the mutation returns the first occurrence. ' +
+      'Not with `medication`.',
+  })
+  @ValidateNested()
+  recurrence?: RecurrenceInput | null;
+}
+
+@InputType({ description: "A change of an appointment's time, place or link; fields left out stay as they are." })
+export class RescheduleAppointmentInput {
+  @Field(() => ID, { description: 'The appointment (a task of an appointment kind).' }) id!: string;
+  @Field(() => Int, { description: 'The task `version` the change is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
+  @Field(() => Date, { nullable: true, description: 'The new start, with `endAt` (both or neither).' }) startAt?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'The new end: after `startAt`, at most 24 hours later.' }) endAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'The new location, up to 500 characters.' })
+  @MaxLength(500)
+  location?: string | null;
+  @Field(() => String, { nullable: true, description: 'The new telehealth link: an https URL, up to 2,000 characters.' })
+  @MaxLength(2000)
+  telehealthUrl?: string | null;
+}
+
+@InputType({ description: 'A recurring task to stop.' })
+export class CancelTaskSeriesInput {
+  @Field(() => ID, { description: 'The series.' }) id!: string;
+  @Field(() => Int, { description: 'The series `version` the change is based on; a stale one is CONFLICT.' }) expectedVersion!: number;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Also cancel its future occurrences nobody has started (REQUESTED or ACCEPTED); true when left out.',
+  })
+  cancelUpcoming?: boolean | null;
+}
+
+@ArgsType()
+export class ScheduleArgs {
+  @Field(() => Date, { description: 'Start of the window (ISO 8601 with zone): appointments that end after it.' }) from!: Date;
+  @Field(() => Date, { description: 'End of the window: appointments that start before it; at most 92 days after `from`.' }) to!: Date;
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Only appointments assigned to these providers, up to 100; left out, every appointment of the caller's patients.",
+  })
+  @ArrayMaxSize(100)
+  providerIds?: string[] | null;
+}
+
+@ArgsType()
+export class UpcomingArgs {
+  @Field(() => Int, { nullable: true, description: 'How many, 1–100 (default 10).' }) first?: number | null;
 }
 
 @InputType({ description: 'Who should do an open task.' })

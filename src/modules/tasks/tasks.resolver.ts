@@ -53,7 +53,8 @@ export class TaskResolver {
   @Mutation(() => Task, {
     description:
       '(Re)assigns an open task; it returns to REQUESTED for the new assignee. The plan owner or the requester may assign; ' +
-      'any member may claim an unassigned task for themselves (FORBIDDEN otherwise). A closed task is INVALID_TRANSITION. Records TASK_ASSIGNED.',
+      'any member may claim an unassigned task for themselves (FORBIDDEN otherwise). A closed task is INVALID_TRANSITION. Records TASK_ASSIGNED. ' +
+      'An appointment that overlaps another of the new assignee carries a DOUBLE_BOOKED warning in `extensions.warnings`.',
   })
   assignTask(
     @Arg('input', { description: 'The task, its expected version and the new assignee.' }) input: AssignTaskInput,

@@ -3,50 +3,35 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember, whereActiveMember } from '../../auth/membership';
 import { byIdLoader, loadChildPages, type JoinedRelation } from '../../core/batch';
-import { addChange, createdValues } from '../../core/changes';
+import { addChange, applyChanges } from '../../core/changes';
 import type { Context, LoaderFactory } from '../../core/context';
 import { assertVersion, badInput, forbidden, invalidTransition, notFound } from '../../core/errors';
 import { expectId, typeOfId } from '../../core/ids';
-import { defineLifecycle } from '../../core/lifecycle';
 import { toConnection, toPage, type CursorKey, type Page, type PageArgs } from '../../core/pagination';
 import { withNote, writePatient, type PatientWrite } from '../../core/patient-write';
-import { defineEventTypes } from '../../events/event-types';
-import { carePlans, type CarePlan } from '../care-plans';
-import { medicationSafety, overrideChanges, overrideSummary, type SafetyOverride } from '../medication-safety';
+import { carePlans } from '../care-plans';
+import { medicationSafety } from '../medication-safety';
 import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
-import { Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
+import { checkAppointment, warnIfDoubleBooked } from './appointments';
+import { EARLIEST_DUE, insertTask, LATEST_DUE, TaskEvent, taskLifecycle } from './task-records';
+import { TaskSeries } from './task-series.entity';
+import { taskSeries } from './task-series.service';
+import { APPOINTMENT_KINDS, Task, TaskKind, TaskNote, TaskPriority, TaskStatus } from './task.entity';
 import {
   TaskOrder,
   type AddTaskNoteInput,
   type AssignTaskInput,
   type CreateTaskInput,
   type MyTaskArgs,
+  type RescheduleAppointmentInput,
   type TaskListArgs,
   type TeamTaskArgs,
   type TeamTaskFilter,
   type TransitionTaskInput,
 } from './task.types';
 
-/** The FHIR Task lifecycle (docs/contract.md), enforced here and nowhere else. */
-export const taskLifecycle = defineLifecycle<TaskStatus>('Task', {
-  REQUESTED: [TaskStatus.ACCEPTED, TaskStatus.REJECTED, TaskStatus.CANCELLED],
-  ACCEPTED: [TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED],
-  IN_PROGRESS: [TaskStatus.ON_HOLD, TaskStatus.COMPLETED, TaskStatus.FAILED],
-  ON_HOLD: [TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED],
-  REJECTED: [],
-  CANCELLED: [],
-  COMPLETED: [],
-  FAILED: [],
-});
-
-export const TaskEvent = defineEventTypes({
-  TASK_CREATED: 'A task was created on a care plan.',
-  TASK_ASSIGNED: 'A task was (re)assigned; the new assignee must accept it.',
-  TASK_UNASSIGNED: 'A task lost its assignee (they left the care team) and needs a new one.',
-  TASK_STATUS_CHANGED: 'A task moved along its lifecycle.',
-  TASK_NOTE_ADDED: 'A note was added to a task.',
-});
+export { TaskEvent, taskLifecycle } from './task-records';
 
 interface PageKey {
   parentId: string;
@@ -97,7 +82,9 @@ export const taskLoaders = ((em, _viewer, all) => {
   const knex = em.getKnex();
   return {
     taskById: byIdLoader(em, Task),
+    taskSeriesById: byIdLoader(em, TaskSeries),
     taskPagesByPlan: pagesLoader<Task>(em, Task, 'care_plan_id', () => providers.joined(knex, 'task.assignee_id', '__assignee', all)),
+    taskPagesBySeries: pagesLoader<Task>(em, Task, 'series_id', () => providers.joined(knex, 'task.assignee_id', '__assignee', all)),
     notePagesByTask: pagesLoader<TaskNote>(em, TaskNote, 'task_id', () => providers.joined(knex, 'task_note.author_id', '__author', all)),
   };
 }) satisfies LoaderFactory;
@@ -272,67 +259,6 @@ async function taskForChange(write: PatientWrite, id: string, expectedVersion: n
   return { task, plan, checkVersion: () => assertVersion(task, expectedVersion, 'Task') };
 }
 
-/** A new task on `plan` (re-read in the write), with its TASK_CREATED event. */
-async function insertTask(
-  write: PatientWrite,
-  plan: CarePlan,
-  fields: {
-    title: string;
-    description: string | null;
-    kind: TaskKind;
-    priority: TaskPriority;
-    assigneeId: string | null;
-    requesterId: string;
-    dueAt: Date | null;
-    /** A MEDICATION task's drug, already checked against the allergies. */
-    medication?: string | null;
-    /** The allergy check the requester overrode, if any. */
-    override?: SafetyOverride | null;
-  },
-): Promise<Task> {
-  const { assigneeId, requesterId, override = null } = fields;
-  const task = write.em.create(Task, {
-    carePlan: plan,
-    patient: plan.patient.id,
-    title: fields.title,
-    description: fields.description,
-    kind: fields.kind,
-    medication: fields.medication ?? null,
-    priority: fields.priority,
-    assignee: assigneeId,
-    requester: requesterId,
-    dueAt: fields.dueAt,
-  });
-  const name = await providers.names(write.em, [requesterId, assigneeId]);
-  write.event({
-    type: TaskEvent.TASK_CREATED,
-    summary:
-      `${name(requesterId)} created task "${task.title}" (${task.kind}, ${task.priority}) on care plan "${plan.title}"` +
-      (assigneeId ? ` for ${name(assigneeId)}` : ', unassigned') +
-      overrideSummary(override),
-    subjects: [plan.id, task.id],
-    changes: {
-      ...createdValues({
-        title: task.title,
-        description: task.description,
-        kind: task.kind,
-        medication: task.medication,
-        priority: task.priority,
-        status: task.status,
-        assignee: assigneeId,
-        requester: requesterId,
-        dueAt: task.dueAt,
-      }),
-      ...overrideChanges(override),
-    },
-  });
-  return task;
-}
-
-/** Due times outside this window are typing mistakes, not plans. */
-const EARLIEST_DUE = new Date('2000-01-01T00:00:00Z');
-const LATEST_DUE = new Date('2101-01-01T00:00:00Z');
-
 export const tasks = {
   async get(ctx: Context, id: string): Promise<Task> {
     const task = await ctx.loaders.taskById.load(expectId('Task', id, 'id'));
@@ -420,11 +346,24 @@ export const tasks = {
     const medication = input.medication?.trim() || null;
     if (input.medication != null && !medication) throw badInput('medication', 'medication must not be blank');
     if (medication && input.kind !== TaskKind.MEDICATION) throw badInput('medication', 'Only a MEDICATION task names a medication');
-    return writePatient(ctx, plan.patient.id, async (write) => {
+    if (medication && input.recurrence) throw badInput('recurrence', 'A task that names a medication does not recur');
+    const appointment = checkAppointment(input.kind, input);
+    const task = await writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       if (assigneeId && !(await isActiveMember(write.em, current.patient.id, assigneeId))) {
         throw badInput('assigneeId', 'The assignee must be an active member of the care team');
       }
+      const fields = {
+        title: input.title.trim(),
+        description: input.description ?? null,
+        kind: input.kind,
+        priority: input.priority ?? TaskPriority.ROUTINE,
+        assigneeId,
+        requesterId,
+        dueAt: input.dueAt ?? appointment?.startAt ?? null,
+        appointment,
+      };
+      if (input.recurrence) return taskSeries.start(write, current, { ...fields, recurrence: input.recurrence });
       // The allergies as they are under the patient lock: a concurrent record update cannot slip in between.
       const override = medication
         ? medicationSafety.guard(write, {
@@ -433,18 +372,62 @@ export const tasks = {
             overrideReason: input.overrideReason,
           })
         : null;
-      return insertTask(write, current, {
-        override,
-        title: input.title.trim(),
-        description: input.description ?? null,
-        kind: input.kind,
-        medication,
-        priority: input.priority ?? TaskPriority.ROUTINE,
-        assigneeId,
-        requesterId,
-        dueAt: input.dueAt ?? null,
-      });
+      return insertTask(write, current, { ...fields, override, medication });
     });
+    await warnIfDoubleBooked(ctx, task);
+    return task;
+  },
+
+  /**
+   * Moves an appointment or changes its place or link. The plan owner, the
+   * requester or the assignee may (FORBIDDEN otherwise); a closed task is
+   * INVALID_TRANSITION. A deadline that was the old start moves with it.
+   * Records TASK_RESCHEDULED; an overlap with another appointment of the
+   * assignee is a DOUBLE_BOOKED warning.
+   */
+  async reschedule(ctx: Context, input: RescheduleAppointmentInput): Promise<Task> {
+    const found = await tasks.get(ctx, input.id);
+    const viewerId = access.requireProvider(ctx);
+    const task = await writePatient(ctx, found.patient.id, async (write) => {
+      const { task, plan, checkVersion } = await taskForChange(write, found.id, input.expectedVersion);
+      if (plan.owner.id !== viewerId && task.requester.id !== viewerId && task.assignee?.id !== viewerId) {
+        throw forbidden('Only the plan owner, the requester or the assignee may reschedule this appointment');
+      }
+      checkVersion();
+      if (!APPOINTMENT_KINDS.has(task.kind)) throw badInput('id', `A ${task.kind} task is no appointment`);
+      if (taskLifecycle.isFinal(task.status)) throw invalidTransition('Task', task.status, 'RESCHEDULED');
+      const appointment = checkAppointment(task.kind, input, task);
+      const moved = appointment?.startAt ?? null;
+      const changes = applyChanges(task, {
+        startAt: moved,
+        endAt: appointment?.endAt ?? null,
+        location: appointment?.location ?? null,
+        telehealthUrl: appointment?.telehealthUrl ?? null,
+        ...(task.startAt && task.dueAt?.getTime() === task.startAt.getTime() && moved ? { dueAt: moved } : {}),
+      });
+      if (!Object.keys(changes).length) return task;
+      const name = await providers.names(write.em, [viewerId]);
+      write.event({
+        type: TaskEvent.TASK_RESCHEDULED,
+        summary:
+          `${name(viewerId)} rescheduled "${task.title}"` +
+          (task.startAt ? ` to ${task.startAt.toISOString()}–${task.endAt!.toISOString()}` : '') +
+          (task.location ? ` at ${task.location}` : ''),
+        subjects: [plan.id, task.series?.id, task.id],
+        changes,
+      });
+      return task;
+    });
+    await warnIfDoubleBooked(ctx, task);
+    return task;
+  },
+
+  /** The tasks of a recurring task, in creation order (occurrence order). */
+  async ofSeries(ctx: Context, seriesId: string, patientId: string, args: TaskListArgs) {
+    await access.assertCanSeePatient(ctx, patientId);
+    const page = toPage(args, ['string']);
+    const { rows, totalCount } = await ctx.loaders.taskPagesBySeries.load({ parentId: seriesId, page, statuses: listOrNull(args.status) });
+    return toConnection(rows, page.first, totalCount, (t) => [t.id]);
   },
 
   /**
@@ -456,7 +439,7 @@ export const tasks = {
     const found = await tasks.get(ctx, input.id);
     const assigneeId = expectId('Provider', input.assigneeId, 'assigneeId');
     const viewerId = access.requireProvider(ctx);
-    return writePatient(ctx, found.patient.id, async (write) => {
+    const task = await writePatient(ctx, found.patient.id, async (write) => {
       const { task, plan, checkVersion } = await taskForChange(write, found.id, input.expectedVersion);
       const claimsUnassigned = task.assignee === null && assigneeId === viewerId;
       if (plan.owner.id !== viewerId && task.requester.id !== viewerId && !claimsUnassigned) {
@@ -490,6 +473,8 @@ export const tasks = {
       });
       return task;
     });
+    await warnIfDoubleBooked(ctx, task); // an appointment handed to someone already booked then
+    return task;
   },
 
   /**
