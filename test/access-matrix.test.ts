@@ -469,7 +469,7 @@ const OPERATIONS: Record<string, Case[]> = {
   'Query.patientEvents': [
     {
       query: () =>
-        'query AccessPatientEvents($id: ID!) { patientEvents(patientId: $id) { totalCount edges { node { id summary patient { name } } } } }',
+        'query AccessPatientEvents($id: ID!) { patientEvents(patientId: $id, first: 100) { totalCount edges { node { id summary patient { name } } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => edgesOf(d?.patientEvents).includes(f.eventId),
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
