@@ -280,6 +280,26 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
     expect(ofPatient(got, passing)).toEqual([]);
   });
 
+  it('puts every patient it reads on the audit trail: the cursor’s panel, and each delivered event’s patient, named after the operation', async () => {
+    const [nurse, doctor] = [await w.provider(), await w.provider()];
+    const a = await patientOf(nurse, doctor);
+    const b = await patientOf(nurse, doctor);
+    const feed = await watch(nurse, await cursorOf(nurse));
+    await note(a.task, doctor, 'audited');
+    await feed.received(1);
+    const reads = async (patient: Patient) =>
+      (
+        await hub.orm.em
+          .getConnection()
+          .execute<{ operation: string }[]>(
+            "select operation from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ' order by id",
+            [patient.id, nurse.id],
+          )
+      ).map((r) => r.operation);
+    expect(await reads(a.patient)).toEqual(['query CareEventsCursor { careEventsCursor }', 'subscription CareEvents { careEvents }']);
+    expect(await reads(b.patient)).toEqual(['query CareEventsCursor { careEventsCursor }']);
+  });
+
   it('refuses a cursor it did not hand out, or handed to someone else, with BAD_USER_INPUT on afterCursor', async () => {
     const [nurse, doctor] = [await w.provider(), await w.provider()];
     await patientOf(nurse, doctor);
