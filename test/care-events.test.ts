@@ -280,6 +280,31 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
     expect(ofPatient(got, passing)).toEqual([]);
   });
 
+  it('catches up from the table after its LISTEN connection is cut, a patient joined during the outage from the event that adds me', async () => {
+    const [nurse, doctor] = [await w.provider(), await w.provider()];
+    const mine = await patientOf(nurse, doctor);
+    const other = await w.patient([doctor]);
+    const task = await w.task(await w.plan(other, doctor), doctor);
+    const from = await lastSequence(mine.patient);
+    const feed = await watch(nurse, await cursorOf(nurse));
+    await settle(300);
+    await hub.orm.em
+      .getConnection()
+      .execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN care_events%' and pid <> pg_backend_pid()",
+      );
+    await note(mine.task, doctor, 'during the outage');
+    await note(task, doctor, 'before the nurse joined');
+    const joinedAt = (await lastSequence(other)) + 1;
+    await w.addMember(other, nurse);
+    await note(task, doctor, 'after the nurse joined');
+    await feed.received(3, 15_000);
+    await settle();
+    const got = delivered(feed);
+    expect(ofPatient(got, mine.patient)).toEqual(await stored(mine.patient, from));
+    expect(ofPatient(got, other)).toEqual(await stored(other, joinedAt - 1));
+  });
+
   it('puts every patient it reads on the audit trail: the cursor’s panel, and each delivered event’s patient, named after the operation', async () => {
     const [nurse, doctor] = [await w.provider(), await w.provider()];
     const a = await patientOf(nurse, doctor);
