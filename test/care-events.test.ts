@@ -109,8 +109,10 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
   it('without afterCursor delivers live events only', async () => {
     const [nurse, doctor] = [await w.provider(), await w.provider()];
     const a = await patientOf(nurse, doctor);
+    for (let i = 0; i < 150 && hub.subscriptions() > 0; i++) await settle(20); // earlier tests' closed
     const feed = await watch(nurse);
-    await settle(300); // the subscription has started
+    for (let i = 0; i < 150 && hub.subscriptions() === 0; i++) await settle(20);
+    await settle(300); // and has read where the panel stands
     const from = await lastSequence(a.patient);
     await note(a.task, doctor, 'live');
     await feed.received(1);
