@@ -10,6 +10,7 @@ import { measuresModule } from '../modules/measures';
 import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
+import { planTemplatesModule } from '../modules/plan-templates';
 import { providersModule } from '../modules/providers';
 import { tasksModule } from '../modules/tasks';
 import { warningSignsModule } from '../modules/warning-signs';
@@ -34,5 +35,6 @@ export const MODULES: readonly HubModule[] = [
   warningSignsModule,
   alertsModule,
   expectedCheckInsModule,
+  planTemplatesModule,
   auditModule,
 ];

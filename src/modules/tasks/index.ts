@@ -16,3 +16,4 @@ export const tasksModule = defineModule({
 
 export { Task, TaskId, TaskKind, TaskNote, TaskNoteId, TaskPriority, TaskStatus } from './task.entity';
 export { TaskEvent, taskLifecycle, tasks } from './tasks.service';
+export { TaskFields, type CreateTaskInput } from './task.types';
