@@ -14,6 +14,7 @@ import { startTestHub, type TestHub } from './support/hub';
 import { ok, refusal, world, type World } from './support/factories';
 import { post } from './support/raw';
 import { CarePlanCategory } from '../src/modules/care-plans';
+import { loadDemoTemplates } from '../src/app/demo-templates';
 
 let hub: TestHub;
 let w: World;
@@ -464,5 +465,44 @@ describe('createCarePlanFromTemplate', () => {
     const [{ after }] = await sql<{ after: number }>('select last_event_sequence as after from patient where id = ?', [team.patient.id]);
     expect(after).toBe(last);
     expect(await sql('select id from care_plan where patient_id = ? and category = ?', [team.patient.id, 'HOME_RECOVERY'])).toEqual([]);
+  });
+});
+
+describe('the demo clinic', () => {
+  it('ships three templates (hip replacement, depression with CBT, heart failure) that each set up a whole plan for a team with their roles', async () => {
+    const clinic = await world(hub);
+    const templates = await loadDemoTemplates(clinic.contextOf(null), clinic.org.id);
+    expect(templates.map((t) => [t.title, t.category])).toEqual([
+      ['Home recovery after hip replacement', 'HOME_RECOVERY'],
+      ['Depression: CBT first', 'MENTAL_HEALTH'],
+      ['Heart-failure follow-up', 'CHRONIC_CONDITION'],
+    ]);
+    for (const template of templates) {
+      const members = await Promise.all(template.roles.map(async (role) => [await clinic.provider(), role] as const));
+      const patient = await clinic.patient(members.map(([p, role]) => [p, role]));
+      const [owner] = members[0];
+      const input = {
+        patientId: patient.id,
+        templateId: template.id,
+        ownerId: owner.id,
+        startDate: '2026-11-30',
+        timeZone: 'Europe/Amsterdam',
+        assign: members.map(([p, role]) => ({ role, providerId: p.id })),
+      };
+      const plan = ok(await hub.gql(PlanFromTemplateDocument, { input }, await clinic.token(owner))).createCarePlanFromTemplate;
+      expect({
+        goals: plan.goals.length,
+        tasks: plan.tasks.totalCount,
+        unassigned: plan.tasks.edges.filter((e) => !e.node.assignee).length,
+        rules: plan.warningSignRules.length,
+        expected: plan.expectedCheckIns.length,
+      }).toEqual({
+        goals: template.goals.length,
+        tasks: template.tasks.length,
+        unassigned: 0,
+        rules: template.warningSignRules.length,
+        expected: template.expectedCheckIns.length,
+      });
+    }
   });
 });
