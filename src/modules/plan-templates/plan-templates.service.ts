@@ -1,9 +1,10 @@
+import { GraphQLError } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { access } from '../../auth/access';
 import { isActiveMember } from '../../auth/membership';
 import { byIdLoader } from '../../core/batch';
 import type { Context } from '../../core/context';
-import { assertVersion, badInput, forbidden, inField, notFound } from '../../core/errors';
+import { assertVersion, badInput, ErrorCode, forbidden, inField, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { keysetPage, toPage } from '../../core/pagination';
 import { writePatient } from '../../core/patient-write';
@@ -13,16 +14,9 @@ import { goals } from '../goals';
 import { organizations } from '../organizations';
 import { patients } from '../patients';
 import { providers } from '../providers';
-import { TaskPriority, tasks } from '../tasks';
-import { warningSigns, type WarningSignRuleFields } from '../warning-signs';
-import {
-  PlanTemplate,
-  PlanTemplateCheckIn,
-  PlanTemplateGoal,
-  PlanTemplateTask,
-  PlanTemplateWarningSignRule,
-  roleKey,
-} from './plan-template.entity';
+import { tasks } from '../tasks';
+import { warningSigns } from '../warning-signs';
+import { PlanTemplate, roleKey } from './plan-template.entity';
 import type {
   ArchivePlanTemplateInput,
   CreateCarePlanFromTemplateInput,
@@ -30,7 +24,8 @@ import type {
   PlanTemplatesArgs,
   UpdatePlanTemplateInput,
 } from './plan-template.types';
-import { checkRecurrence } from './recurrence';
+import { addDays, checkTimeZone, day, dueTimes } from './due-times';
+import { checkContent, ruleFields } from './template-content';
 
 export function planTemplateLoaders(em: EntityManager) {
   return { planTemplateById: byIdLoader(em, PlanTemplate) };
@@ -63,131 +58,6 @@ async function organizationOfViewer(ctx: Context): Promise<string | null> {
 /** Templates are the organization's, not patient data: its providers read them, and operators (ADMIN), who manage them. */
 async function mayRead(ctx: Context, organizationId: string): Promise<boolean> {
   return ctx.viewer.isAdmin || (await organizationOfViewer(ctx)) === organizationId;
-}
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
-const addDays = (date: string, days: number) => day(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
-
-/** The fields of a stored template rule, as `addWarningSignRule` takes them (to check it again when a plan gets it). */
-function ruleFields(rule: PlanTemplateWarningSignRule): WarningSignRuleFields {
-  const { measureCode, ...fields } = rule;
-  return { measure: measureCode, ...fields };
-}
-
-/**
- * A template's parts checked as the modules that own them check theirs
- * (goals, tasks, warning-sign rules, expected check-ins), with the field named
- * inside the input (`warningSignRules.1.threshold`); a task's recurrence with
- * the rrule library.
- */
-async function checkContent(
-  ctx: Context,
-  input: Pick<CreatePlanTemplateInput, 'goals' | 'tasks' | 'warningSignRules' | 'expectedCheckIns'>,
-) {
-  const content: Partial<Pick<PlanTemplate, 'goals' | 'tasks' | 'warningSignRules' | 'expectedCheckIns'>> = {};
-  if (input.goals) {
-    content.goals = input.goals.map((goal) =>
-      Object.assign(new PlanTemplateGoal(), {
-        description: goal.description.trim(),
-        target: goal.target?.trim() || null,
-        dueInDays: goal.dueInDays ?? null,
-      }),
-    );
-  }
-  if (input.tasks) {
-    content.tasks = input.tasks.map((task, i) => {
-      if (task.recurrence != null && task.dueInDays == null) {
-        throw badInput(`tasks.${i}.dueInDays`, 'A repeating task needs dueInDays: its first due time starts the recurrence');
-      }
-      return Object.assign(new PlanTemplateTask(), {
-        title: task.title.trim(),
-        kind: task.kind,
-        priority: task.priority ?? TaskPriority.ROUTINE,
-        description: task.description?.trim() || null,
-        assignRole: task.assignRole?.trim() || null,
-        dueInDays: task.dueInDays ?? null,
-        dueTime: task.dueTime ?? '17:00',
-        recurrence: task.recurrence == null ? null : checkRecurrence(task.recurrence, `tasks.${i}.recurrence`),
-      });
-    });
-  }
-  if (input.warningSignRules) {
-    content.warningSignRules = [];
-    for (const [i, rule] of input.warningSignRules.entries()) {
-      const checked = await inField(`warningSignRules.${i}`, () => warningSigns.check(ctx, rule));
-      content.warningSignRules.push(
-        Object.assign(new PlanTemplateWarningSignRule(), {
-          measureCode: checked.measure.code,
-          ...checked.fields,
-          severity: checked.severity,
-          instruction: checked.instruction,
-          assignRole: checked.assignRole,
-        }),
-      );
-    }
-  }
-  if (input.expectedCheckIns) {
-    content.expectedCheckIns = [];
-    for (const [i, expected] of input.expectedCheckIns.entries()) {
-      const checked = await inField(`expectedCheckIns.${i}`, () => expectedCheckIns.check(ctx, expected));
-      if (content.expectedCheckIns.some((e) => e.measureCode === checked.measure.code)) {
-        throw badInput(
-          `expectedCheckIns.${i}.measure`,
-          `The template already expects ${checked.measure.name}: a plan expects a measure once`,
-        );
-      }
-      const { measure, ...rest } = checked;
-      content.expectedCheckIns.push(Object.assign(new PlanTemplateCheckIn(), { measureCode: measure.code, ...rest }));
-    }
-  }
-  return content;
-}
-
-/** The IANA zone due times are given in; BAD_USER_INPUT on `timeZone` when neither the runtime nor PostgreSQL knows it. */
-function checkTimeZone(zone: string): string {
-  const known =
-    /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) &&
-    (() => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-  if (!known) throw badInput('timeZone', `timeZone: "${zone.slice(0, 64)}" is not an IANA time zone such as "Europe/Stockholm"`);
-  return zone;
-}
-
-/**
- * The first due time of each task: `dueInDays` after the start date at its
- * `dueTime`, as a wall-clock time in `zone` (PostgreSQL's time-zone database
- * turns it into an instant, daylight-saving changes included); null for a
- * task without a deadline. One statement, before the write.
- */
-async function dueTimes(
-  em: EntityManager,
-  taskList: readonly PlanTemplateTask[],
-  startDate: string,
-  zone: string,
-): Promise<(Date | null)[]> {
-  const due = taskList.flatMap((task, i) => (task.dueInDays == null ? [] : [[i, task.dueInDays, task.dueTime] as const]));
-  const result: (Date | null)[] = taskList.map(() => null);
-  try {
-    if (!due.length) {
-      await em.execute('select now() at time zone ?', [zone]);
-      return result;
-    }
-    const rows = await em.execute<{ i: number; due: Date }[]>(
-      `select v.i, (?::date + v.n + v.t::time) at time zone ? as due from (values ${due.map(() => '(?::int, ?::int, ?::text)').join(', ')}) as v(i, n, t)`,
-      [startDate, zone, ...due.flat()],
-    );
-    for (const row of rows) result[row.i] = new Date(row.due);
-    return result;
-  } catch (err) {
-    if (err instanceof Error && /time zone/i.test(err.message)) throw badInput('timeZone', `timeZone: PostgreSQL does not know "${zone}"`);
-    throw err;
-  }
 }
 
 export const planTemplates = {
@@ -279,8 +149,11 @@ export const planTemplates = {
     await access.assertMember(ctx, patientId);
     const [patient, template] = await Promise.all([
       patients.get(ctx, patientId),
-      planTemplates.get(ctx, templateId).catch(() => {
-        throw badInput('templateId', 'templateId names no plan template of your organization');
+      planTemplates.get(ctx, templateId).catch((err: unknown) => {
+        if (err instanceof GraphQLError && err.extensions.code === ErrorCode.NOT_FOUND) {
+          throw badInput('templateId', 'templateId names no plan template of your organization');
+        }
+        throw err;
       }),
     ]);
     if (template.organization.id !== patient.organization.id) {
