@@ -1,5 +1,7 @@
 import {
   ArchiveTemplateDocument,
+  MyTaskEventsDocument,
+  PatientEventsDocument,
   CreateTemplateDocument,
   PlanFromTemplateDocument,
   TemplateDetailDocument,
@@ -13,6 +15,7 @@ import {
 import { startTestHub, type TestHub } from './support/hub';
 import { ok, refusal, world, type World } from './support/factories';
 import { post } from './support/raw';
+import { subscribe, wsClient } from './support/ws';
 import { CarePlanCategory } from '../src/modules/care-plans';
 import { loadDemoTemplates } from '../src/app/demo-templates';
 
@@ -364,6 +367,34 @@ describe('createCarePlanFromTemplate', () => {
       jobs: before.jobs + 2,
       writesAudited: before.writesAudited + 1,
     });
+  });
+
+  it("reaches a dashboard watching the patient as one change, every event in order, and each assignee's task feed", async () => {
+    const team = await w.team();
+    const template = await createTemplate(hipTemplate(w.org));
+    const [{ last }] = await sql<{ last: number }>('select last_event_sequence as last from patient where id = ?', [team.patient.id]);
+    const dashboard = wsClient(hub.wsUrl, team.ownerToken);
+    const nurseFeed = wsClient(hub.wsUrl, team.nurseToken);
+    try {
+      const watching = hub.subscriptions();
+      const events = subscribe(dashboard, PatientEventsDocument, { patientId: team.patient.id, afterSequence: last });
+      const mine = subscribe(nurseFeed, MyTaskEventsDocument, {});
+      for (let i = 0; i < 150 && hub.subscriptions() < watching + 2; i++) await new Promise((r) => setTimeout(r, 20));
+      ok(await hub.gql(PlanFromTemplateDocument, { input: fromTemplate(team, template.id) }, team.ownerToken));
+      const received = (await events.received(10)).map((r) => r.data!.patientEvents);
+      expect(received.map((e) => [e.sequence, e.type])).toEqual(
+        ['CARE_PLAN_CREATED', 'GOAL_ADDED', 'GOAL_ADDED', 'TASK_CREATED', 'TASK_CREATED', 'TASK_CREATED']
+          .concat(['WARNING_SIGN_RULE_ADDED', 'WARNING_SIGN_RULE_ADDED', 'CHECK_IN_EXPECTED', 'CHECK_IN_EXPECTED'])
+          .map((type, i) => [last + 1 + i, type]),
+      );
+      const nurseTasks = (await mine.received(2)).map((r) => [r.data!.myTaskEvents.type, r.data!.myTaskEvents.task?.title]);
+      expect(nurseTasks).toEqual([
+        ['TASK_CREATED', 'Wound check'],
+        ['TASK_CREATED', 'Review analgesia'],
+      ]);
+    } finally {
+      await Promise.all([dashboard.dispose(), nurseFeed.dispose()]);
+    }
   });
 
   it('assigns each task to the provider named for its role (case aside), and leaves a role nobody is named for unassigned', async () => {
