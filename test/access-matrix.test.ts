@@ -76,6 +76,7 @@ interface Fixture {
   eventId: string;
   /** A plan template of the patient's organization (its tasks go to the role "home nurse"). */
   templateId: string;
+  templateTitle: string;
   memberMembershipId: string;
   endedMembershipId: string;
   versions: { patient: number; plan: number; task: number };
@@ -234,8 +235,8 @@ const OPERATIONS: Record<string, Case[]> = {
     {
       name: "the templates of the patient's organization",
       query: () =>
-        'query AccessPlanTemplates($org: ID) { planTemplates(organizationId: $org, first: 100) { totalCount edges { node { id title } } } }',
-      variables: (f) => ({ org: f.patient.organization.id }),
+        'query AccessPlanTemplates($org: ID, $search: String) { planTemplates(organizationId: $org, search: $search) { totalCount edges { node { id title } } } }',
+      variables: (f) => ({ org: f.patient.organization.id, search: f.templateTitle }),
       seen: (d, f) => edgesOf(d?.planTemplates).includes(f.templateId),
       expect: ['OK', 'OK', 'OK', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
     },
@@ -879,6 +880,7 @@ async function fixture(): Promise<Fixture> {
     alertId: alert.id,
     eventId: event.id,
     templateId: template.id,
+    templateTitle: template.title,
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,
     versions,

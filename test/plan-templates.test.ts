@@ -187,7 +187,7 @@ describe('plan templates', () => {
     ).toBe('FORBIDDEN');
   });
 
-  it('are listed by organization and category, with keyset cursors', async () => {
+  it('are listed by organization, category and words of the title, with keyset cursors', async () => {
     const org = await elsewhere.provider();
     const token = await elsewhere.token(org);
     const mental = await createTemplate(hipTemplate(elsewhere.org, { title: 'CBT', category: 'MENTAL_HEALTH' }), elsewhere);
@@ -198,6 +198,9 @@ describe('plan templates', () => {
       await hub.gql(TemplateListDocument, { category: 'MENTAL_HEALTH', first: 1, after: first.pageInfo.endCursor }, token),
     ).planTemplates;
     expect({ ids: next.edges.map((e) => e.node.id), totalCount: next.totalCount }).toEqual({ ids: [second.id], totalCount: 2 });
+    const searched = ok(await hub.gql(TemplateListDocument, { search: 'cbt 2' }, token)).planTemplates;
+    expect(searched.edges.map((e) => e.node.id)).toEqual([second.id]);
+    expect(ok(await hub.gql(TemplateListDocument, { search: '%' }, token)).planTemplates.totalCount).toBe(0);
   });
 
   it('are managed by ADMIN only: a provider of the organization is FORBIDDEN to create, change or archive one', async () => {

@@ -169,6 +169,12 @@ export class PlanTemplatesArgs extends PageArgs {
   organizationId?: string | null;
   @Field(() => CarePlanCategory, { nullable: true, description: 'Only templates of this category.' })
   category?: CarePlanCategory | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only templates whose title contains this (case-insensitive), up to 200 characters.',
+  })
+  @MaxLength(200)
+  search?: string | null;
   @Field({ defaultValue: false, description: 'Also list archived templates.' })
   includeArchived!: boolean;
 }

@@ -75,10 +75,12 @@ export const planTemplates = {
       : await organizationOfViewer(ctx);
     if (!organizationId) throw badInput('organizationId', 'An operator who is no provider names the organization');
     if (!(await mayRead(ctx, organizationId))) throw forbidden("Only the organization's providers read its plan templates");
+    const search = args.search?.trim();
     const where = {
       organization: organizationId,
       ...(args.includeArchived ? {} : { archivedAt: null }),
       ...(args.category ? { category: args.category } : {}),
+      ...(search ? { title: { $ilike: `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } } : {}),
     };
     return keysetPage(ctx.em, PlanTemplate, where, toPage(args, ['string']), 'id');
   },
