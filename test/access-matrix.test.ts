@@ -3,11 +3,12 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
 import { buildHubSchema } from '../src/app/schema';
 import { encodeCareCursor } from '../src/events/care-cursor';
-import type { CarePlan } from '../src/modules/care-plans';
+import { CarePlanCategory, type CarePlan } from '../src/modules/care-plans';
 import type { Goal } from '../src/modules/goals';
 import type { Patient } from '../src/modules/patients';
+import { planTemplates } from '../src/modules/plan-templates';
 import type { Provider } from '../src/modules/providers';
-import type { Task } from '../src/modules/tasks';
+import { TaskKind, type Task } from '../src/modules/tasks';
 import { startTestHub, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 import { codes, post, unique, type RawResult } from './support/raw';
@@ -87,6 +88,9 @@ interface Fixture {
   expectationId: string;
   alertId: string;
   eventId: string;
+  /** A plan template of the patient's organization (its tasks go to the role "home nurse"). */
+  templateId: string;
+  templateTitle: string;
   memberMembershipId: string;
   endedMembershipId: string;
   /** The first occurrence of a weekly home visit (an appointment of the member's), and its series. */
@@ -248,6 +252,25 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Query.planTemplate': [
+    {
+      name: "a template of the patient's organization (not patient data)",
+      query: () => 'query AccessPlanTemplate($id: ID!) { planTemplate(id: $id) { id title tasks { title } } }',
+      variables: (f) => ({ id: f.templateId }),
+      seen: (d, f) => d?.planTemplate?.id === f.templateId,
+      expect: ['OK', 'OK', 'OK', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Query.planTemplates': [
+    {
+      name: "the templates of the patient's organization",
+      query: () =>
+        'query AccessPlanTemplates($org: ID, $search: String) { planTemplates(organizationId: $org, search: $search) { totalCount edges { node { id title } } } }',
+      variables: (f) => ({ org: f.patient.organization.id, search: f.templateTitle }),
+      seen: (d, f) => edgesOf(d?.planTemplates).includes(f.templateId),
+      expect: ['OK', 'OK', 'OK', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
   'Query.carePlan': [
     {
       query: () => 'query AccessCarePlan($id: ID!) { carePlan(id: $id) { id title patient { name } goals { description } } }',
@@ -346,6 +369,13 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ id: f.goal.id }),
       seen: (d, f) => d?.node?.description === f.goal.description,
       expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: "a PlanTemplate (an organization's, not patient data)",
+      query: () => 'query AccessNodeTemplate($id: ID!) { node(id: $id) { id ... on PlanTemplate { title } } }',
+      variables: (f) => ({ id: f.templateId }),
+      seen: (d, f) => d?.node?.id === f.templateId,
+      expect: ['OK', 'OK', 'OK', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
     },
     {
       name: 'a CheckIn (and its observations)',
@@ -545,6 +575,53 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { taskId: f.task.id, text: 'BP 120/80' } }),
       seen: (d) => d?.addTaskNote?.text === 'BP 120/80',
       expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.archivePlanTemplate': [
+    {
+      query: () =>
+        'mutation AccessArchiveTemplate($input: ArchivePlanTemplateInput!) { archivePlanTemplate(input: $input) { id archivedAt } }',
+      variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1 } }),
+      seen: (d) => Boolean(d?.archivePlanTemplate?.archivedAt),
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      probe: (f) => sql('select version, archived_at from plan_template where id = ?', [f.templateId]),
+    },
+  ],
+  'Mutation.createCarePlanFromTemplate': [
+    {
+      query: () =>
+        'mutation AccessPlanFromTemplate($input: CreateCarePlanFromTemplateInput!) { createCarePlanFromTemplate(input: $input) { id owner { id } tasks { edges { node { assignee { id } } } } } }',
+      variables: (f) => ({
+        input: {
+          patientId: f.patient.id,
+          templateId: f.templateId,
+          ownerId: f.owner.id,
+          startDate: '2026-06-01',
+          assign: [{ role: 'home nurse', providerId: f.member.id }],
+        },
+      }),
+      seen: (d, f) =>
+        d?.createCarePlanFromTemplate?.owner?.id === f.owner.id &&
+        d.createCarePlanFromTemplate.tasks.edges[0]?.node.assignee?.id === f.member.id,
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Mutation.createPlanTemplate': [
+    {
+      query: () => 'mutation AccessCreateTemplate($input: CreatePlanTemplateInput!) { createPlanTemplate(input: $input) { id title } }',
+      variables: (f) => ({ input: { organizationId: f.patient.organization.id, title: `Template ${f.templateId}`, category: 'GENERAL' } }),
+      seen: (d, f) => d?.createPlanTemplate?.title === `Template ${f.templateId}`,
+      expect: MUTATION_ERRORS_ONLY,
+      probe: (f) => sql('select id from plan_template where title = ?', [`Template ${f.templateId}`]),
+    },
+  ],
+  'Mutation.updatePlanTemplate': [
+    {
+      query: () => 'mutation AccessUpdateTemplate($input: UpdatePlanTemplateInput!) { updatePlanTemplate(input: $input) { id title } }',
+      variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1, title: 'Renamed template' } }),
+      seen: (d) => d?.updatePlanTemplate?.title === 'Renamed template',
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      probe: (f) => sql('select version, title from plan_template where id = ?', [f.templateId]),
     },
   ],
   'Mutation.assignTask': [
@@ -945,6 +1022,13 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
   const idOf = (list: string) => (lists.data!.updatePatient[list] as { id: string }[])[0].id;
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
+  const template = await planTemplates.create(w.contextOf(null), {
+    organizationId: patient.organization.id,
+    title: `Home recovery ${unique()}`,
+    category: CarePlanCategory.HOME_RECOVERY,
+    goals: [{ description: 'Walk with a cane', dueInDays: 42 }],
+    tasks: [{ title: 'Wound check', kind: TaskKind.HOME_VISIT, assignRole: 'home nurse', dueInDays: 1 }],
+  });
   const [versions] = await sql<Fixture['versions']>(
     `select (select version from patient where id = ?) as patient, (select version from care_plan where id = ?) as plan,
             (select version from task where id = ?) as task, (select version from task where id = ?) as appointment,
@@ -974,6 +1058,8 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
     eventId: event.id,
     appointmentId,
     seriesId,
+    templateId: template.id,
+    templateTitle: template.title,
     memberMembershipId: memberMembership.id,
     endedMembershipId: endedMembership.id,
     versions,

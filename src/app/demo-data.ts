@@ -8,6 +8,7 @@ import { Discipline, Provider, providers } from '../modules/providers';
 import { TaskKind, TaskPriority, TaskStatus, tasks, type Task } from '../modules/tasks';
 import { AlertSeverity, RuleComparison, warningSigns } from '../modules/warning-signs';
 import { createContexts } from './contexts';
+import { loadDemoTemplates } from './demo-templates';
 import type { Orm } from './orm';
 
 export const DEMO_PROVIDER_EMAIL = 'amara.okafor@riverside.example';
@@ -341,6 +342,9 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
       day === 0 ? 'Ankles more swollen since yesterday.' : undefined,
     );
   }
+
+  // The clinic's plan templates (hip replacement, depression with CBT, heart failure), for `createCarePlanFromTemplate`.
+  await loadDemoTemplates(admin(), org.id);
 
   return { provider: amara };
 }

@@ -11,6 +11,7 @@ import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
 import { patientsModule } from '../modules/patients';
 import { planNotesModule } from '../modules/plan-notes';
+import { planTemplatesModule } from '../modules/plan-templates';
 import { providersModule } from '../modules/providers';
 import { tasksModule } from '../modules/tasks';
 import { warningSignsModule } from '../modules/warning-signs';
@@ -36,5 +37,6 @@ export const MODULES: readonly HubModule[] = [
   warningSignsModule,
   alertsModule,
   expectedCheckInsModule,
+  planTemplatesModule,
   auditModule,
 ];

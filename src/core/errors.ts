@@ -196,3 +196,20 @@ export function assertVersion(entity: { version: number }, expected: number | nu
     throw conflict(`${what} is at version ${entity.version}, not ${expected}`, entity.version);
   }
 }
+
+/**
+ * Runs a check of one part of a larger input (a rule of a plan template,
+ * checked by the warning-sign rules' own check), naming the field of its
+ * BAD_USER_INPUT inside `path`: `threshold` becomes `warningSignRules.1.threshold`.
+ */
+export async function inField<T>(path: string, check: () => Promise<T> | T): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions.code === ErrorCode.BAD_USER_INPUT) {
+      const field = typeof err.extensions.field === 'string' ? `${path}.${err.extensions.field}` : path;
+      throw badInput(field, err.message);
+    }
+    throw err;
+  }
+}

@@ -104,6 +104,11 @@ export class PatientWrite {
     return this.overrides.length ? this.overrides.join('\n') : null;
   }
 
+  /** The provider making the change, whom its events name as actor; null for an operator or the scheduler. */
+  get actorId(): string | null {
+    return this.outer.viewer.providerId;
+  }
+
   get lastSequence(): number {
     return this.sequence;
   }

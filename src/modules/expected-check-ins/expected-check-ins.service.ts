@@ -11,10 +11,10 @@ import { defineEventTypes } from '../../events/event-types';
 import { AlertReason, alerts } from '../alerts';
 import { CarePlan, carePlans, CarePlanStatus } from '../care-plans';
 import type { CheckIn, Observation } from '../check-ins';
-import { measures } from '../measures';
+import { measures, type Measure } from '../measures';
 import { AlertSeverity } from '../warning-signs';
 import { CheckInExpectation } from './check-in-expectation.entity';
-import type { ExpectCheckInInput, StopExpectingCheckInInput } from './expected-check-ins.types';
+import type { ExpectCheckInInput, ExpectedCheckInFields, StopExpectingCheckInInput } from './expected-check-ins.types';
 
 export const ExpectedCheckInEvent = defineEventTypes({
   CHECK_IN_EXPECTED: 'A care plan started expecting a check-in at a regular interval.',
@@ -75,6 +75,15 @@ async function schedule(em: EntityManager, expectation: CheckInExpectation, at: 
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
+/** An expected check-in checked against its measure, defaults filled in (`expectedCheckIns.check`), ready for `insert`. */
+export interface CheckedExpectation {
+  measure: Measure;
+  everyDays: number;
+  graceHours: number;
+  severity: AlertSeverity;
+  instruction: string;
+}
+
 export const expectedCheckIns = {
   async get(ctx: Context, id: string): Promise<CheckInExpectation> {
     const found = await ctx.loaders.checkInExpectationById.load(expectId('CheckInExpectation', id, 'id'));
@@ -96,44 +105,69 @@ export const expectedCheckIns = {
     return new Date((last ?? expectation.createdAt).getTime() + expectation.everyDays * DAY);
   },
 
+  /**
+   * Checks an expected check-in (its measure must exist: BAD_USER_INPUT on `measure`) and fills in the
+   * defaults: ready for `insert`. A plan template checks its expected check-ins here too.
+   */
+  async check(ctx: Context, input: ExpectedCheckInFields): Promise<CheckedExpectation> {
+    const measure = await measures.get(ctx, input.measure, 'measure');
+    return {
+      measure,
+      everyDays: input.everyDays,
+      graceHours: input.graceHours ?? 6,
+      severity: input.severity ?? AlertSeverity.MODERATE,
+      instruction: input.instruction?.trim() || `Contact the patient: no ${measure.name} check-in arrived when expected`,
+    };
+  },
+
   /** The plan owner states a check-in the plan expects; its job is scheduled in the same change. */
   async expect(ctx: Context, input: ExpectCheckInInput): Promise<CheckInExpectation> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
-    const measure = await measures.get(ctx, input.measure, 'measure');
+    const checked = await expectedCheckIns.check(ctx, input);
     ctx.loaders.carePlanById.clear(plan.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
-      if (await write.em.count(CheckInExpectation, { carePlan: current.id, measureCode: measure.code, active: true })) {
-        throw badInput('measure', `The plan already expects ${measure.name}: stop that expectation first`);
-      }
-      const expectation = write.em.create(CheckInExpectation, {
-        carePlan: current,
-        patient: current.patient.id,
-        measureCode: measure.code,
-        everyDays: input.everyDays,
-        graceHours: input.graceHours ?? 6,
-        severity: input.severity ?? AlertSeverity.MODERATE,
-        instruction: input.instruction?.trim() || `Contact the patient: no ${measure.name} check-in arrived when expected`,
-      });
-      current.updatedAt = new Date(); // part of the plan: its version moves too
-      write.event({
-        type: ExpectedCheckInEvent.CHECK_IN_EXPECTED,
-        summary: `Care plan "${current.title}" expects ${measure.name} every ${plural(expectation.everyDays, 'day')}`,
-        subjects: [current.id, expectation.id],
-        changes: createdValues({
-          measureCode: expectation.measureCode,
-          everyDays: expectation.everyDays,
-          graceHours: expectation.graceHours,
-          severity: expectation.severity,
-          instruction: expectation.instruction,
-          active: true,
-        }),
-      });
-      await write.em.flush();
-      await schedule(write.em, expectation, missedAt(expectation, await lastTakenAt(write.em, write.patientId, measure.code)));
-      return expectation;
+      return expectedCheckIns.insert(write, current, checked);
     });
+  },
+
+  /**
+   * Inside a write that has already decided who may change the plan (`expect`: its owner; a plan made from
+   * a template: its creator): the expectation on the open plan `plan`, read in the write (one per measure:
+   * BAD_USER_INPUT on `measure` otherwise), with CHECK_IN_EXPECTED and its job, in the write's transaction.
+   */
+  async insert(write: PatientWrite, plan: CarePlan, checked: CheckedExpectation): Promise<CheckInExpectation> {
+    const { measure } = checked;
+    if (await write.em.count(CheckInExpectation, { carePlan: plan.id, measureCode: measure.code, active: true })) {
+      throw badInput('measure', `The plan already expects ${measure.name}: stop that expectation first`);
+    }
+    const expectation = write.em.create(CheckInExpectation, {
+      carePlan: plan,
+      patient: plan.patient.id,
+      measureCode: measure.code,
+      everyDays: checked.everyDays,
+      graceHours: checked.graceHours,
+      severity: checked.severity,
+      instruction: checked.instruction,
+    });
+    plan.updatedAt = new Date(); // part of the plan: its version moves too
+    write.event({
+      type: ExpectedCheckInEvent.CHECK_IN_EXPECTED,
+      summary: `Care plan "${plan.title}" expects ${measure.name} every ${plural(expectation.everyDays, 'day')}`,
+      subjects: [plan.id, expectation.id],
+      changes: createdValues({
+        measureCode: expectation.measureCode,
+        everyDays: expectation.everyDays,
+        graceHours: expectation.graceHours,
+        severity: expectation.severity,
+        instruction: expectation.instruction,
+        active: true,
+      }),
+    });
+    await write.em.flush();
+    await schedule(write.em, expectation, missedAt(expectation, await lastTakenAt(write.em, write.patientId, measure.code)));
+    return expectation;
   },
 
   /** The plan owner stops an expectation; its job goes with it. */

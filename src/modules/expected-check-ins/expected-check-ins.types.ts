@@ -3,9 +3,13 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { NonBlank } from '../../core/validation';
 import { AlertSeverity } from '../warning-signs';
 
-@InputType({ description: 'A check-in the plan expects regularly.' })
-export class ExpectCheckInInput {
-  @Field(() => ID, { description: 'The plan; the caller must own it.' }) carePlanId!: string;
+/**
+ * What makes an expected check-in, and its limits: of `expectCheckIn`, and of a plan template (the
+ * plan-templates module stores them and adds them to the plans it creates). Without @InputType() type-graphql
+ * does not pass the fields on to the subclasses; the base itself is never used, so never printed.
+ */
+@InputType()
+export abstract class ExpectedCheckInFields {
   @Field({ description: 'The code of the measure expected (BAD_USER_INPUT when unknown); one expectation per measure and plan.' })
   @MaxLength(64)
   measure!: string;
@@ -22,6 +26,11 @@ export class ExpectCheckInInput {
   })
   @NonBlank(1000)
   instruction?: string | null;
+}
+
+@InputType({ description: 'A check-in the plan expects regularly.' })
+export class ExpectCheckInInput extends ExpectedCheckInFields {
+  @Field(() => ID, { description: 'The plan; the caller must own it.' }) carePlanId!: string;
 }
 
 @InputType({ description: 'An expectation to stop.' })

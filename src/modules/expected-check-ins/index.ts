@@ -26,4 +26,5 @@ export const expectedCheckInsModule = defineModule({
 });
 
 export { CheckInExpectation, CheckInExpectationId } from './check-in-expectation.entity';
-export { ExpectedCheckInEvent, expectedCheckIns } from './expected-check-ins.service';
+export { ExpectedCheckInEvent, expectedCheckIns, type CheckedExpectation } from './expected-check-ins.service';
+export { ExpectedCheckInFields } from './expected-check-ins.types';

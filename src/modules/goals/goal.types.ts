@@ -4,13 +4,21 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
 import { GoalStatus } from './goal.entity';
 
-@InputType({ description: 'A new goal on a care plan; it starts as PROPOSED.' })
-export class AddGoalInput {
-  @Field(() => ID, { description: 'The care plan; the caller must be its owner and it must not be COMPLETED or REVOKED.' })
-  carePlanId!: string;
+/**
+ * What a goal says, and its limits: of `addGoal`, and of a plan template's goals. Without @InputType()
+ * type-graphql does not pass the fields on to the subclasses; the base itself is never used, so never printed.
+ */
+@InputType()
+export abstract class GoalFields {
   @Field({ description: 'What the goal is, 1–1,000 characters.' }) @NonBlank(1000) description!: string;
   @Field(() => String, { nullable: true, description: 'How to tell it is met, up to 500 characters.' }) @MaxLength(500) target?:
     string | null;
+}
+
+@InputType({ description: 'A new goal on a care plan; it starts as PROPOSED.' })
+export class AddGoalInput extends GoalFields {
+  @Field(() => ID, { description: 'The care plan; the caller must be its owner and it must not be COMPLETED or REVOKED.' })
+  carePlanId!: string;
   @Field(() => DateResolver, { nullable: true, description: 'When it should be met, YYYY-MM-DD between 2000-01-01 and 2100-12-31.' })
   dueDate?: Date | null;
 }

@@ -7,12 +7,12 @@ import type { Context } from '../../core/context';
 import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
-import { writePatient } from '../../core/patient-write';
+import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
-import { carePlans } from '../care-plans';
+import { carePlans, type CarePlan } from '../care-plans';
 import { providers } from '../providers';
 import { Goal, GoalStatus } from './goal.entity';
-import type { AddGoalInput, UpdateGoalInput } from './goal.types';
+import type { AddGoalInput, GoalFields, UpdateGoalInput } from './goal.types';
 
 /** A goal is proposed, pursued, then achieved or dropped; an achieved goal may be re-opened (relapse). */
 export const goalLifecycle = defineLifecycle<GoalStatus>('Goal', {
@@ -46,13 +46,6 @@ declare module '../../core/context' {
   interface Loaders extends ReturnType<typeof goalLoaders> {}
 }
 
-/** A due date within reach of a care plan: not before 2000, not past 2100. */
-function toDueDate(value: Date, field: string): string {
-  const date = value.toISOString().slice(0, 10);
-  if (date < '2000-01-01' || date > '2100-12-31') throw badInput(field, `${field} is out of range`);
-  return date;
-}
-
 export const goals = {
   async get(ctx: Context, id: string): Promise<Goal> {
     const goal = await ctx.loaders.goalById.load(expectId('Goal', id, 'id'));
@@ -69,35 +62,51 @@ export const goals = {
   /** The plan owner adds goals. */
   async add(ctx: Context, input: AddGoalInput): Promise<Goal> {
     const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
-    const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : null;
+    const dueDate = input.dueDate ? goals.dueDate(input.dueDate, 'dueDate') : null;
     // The plan read above is cached for this request; the write moves its version, so forget it.
     ctx.loaders.carePlanById.clear(plan.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
-      const goal = write.em.create(Goal, {
-        carePlan: current,
-        patient: current.patient.id,
-        description: input.description.trim(),
-        target: input.target?.trim() || null,
-        dueDate,
-      });
-      current.updatedAt = new Date(); // goals are part of the plan: its version moves too
-      const name = await providers.names(write.em, [ctx.viewer.providerId]);
-      write.event({
-        type: GoalEvent.GOAL_ADDED,
-        summary: `${name(ctx.viewer.providerId)} added goal "${goal.description}" to care plan "${current.title}"`,
-        subjects: [current.id, goal.id],
-        changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
-      });
-      return goal;
+      return goals.insert(write, current, { description: input.description, target: input.target, dueDate });
     });
+  },
+
+  /** A goal's due date as stored (YYYY-MM-DD), within reach of a care plan: not before 2000, not past 2100 (BAD_USER_INPUT on `field`). */
+  dueDate(value: Date, field: string): string {
+    const date = value.toISOString().slice(0, 10);
+    if (date < '2000-01-01' || date > '2100-12-31') throw badInput(field, `${field} is out of range`);
+    return date;
+  },
+
+  /**
+   * Inside a write that has already decided who may change the plan (`add`: its owner; a plan made from a
+   * template: its creator): a goal on the open plan `plan`, read in the write, with GOAL_ADDED.
+   */
+  async insert(write: PatientWrite, plan: CarePlan, fields: GoalFields & { dueDate: string | null }): Promise<Goal> {
+    const goal = write.em.create(Goal, {
+      carePlan: plan,
+      patient: plan.patient.id,
+      description: fields.description.trim(),
+      target: fields.target?.trim() || null,
+      dueDate: fields.dueDate,
+    });
+    plan.updatedAt = new Date(); // goals are part of the plan: its version moves too
+    const viewerId = write.actorId;
+    const name = await providers.names(write.em, [viewerId]);
+    write.event({
+      type: GoalEvent.GOAL_ADDED,
+      summary: `${name(viewerId)} added goal "${goal.description}" to care plan "${plan.title}"`,
+      subjects: [plan.id, goal.id],
+      changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
+    });
+    return goal;
   },
 
   /** The plan owner updates goals; status follows GOAL_TRANSITIONS. */
   async update(ctx: Context, input: UpdateGoalInput): Promise<Goal> {
     const found = await goals.get(ctx, input.id);
-    const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : input.dueDate;
+    const dueDate = input.dueDate ? goals.dueDate(input.dueDate, 'dueDate') : input.dueDate;
     ctx.loaders.carePlanById.clear(found.carePlan.id); // the write moves the plan's version
     return writePatient(ctx, found.patient.id, async (write) => {
       const plan = await carePlans.forChange(write, found.carePlan.id);

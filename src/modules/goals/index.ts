@@ -15,3 +15,4 @@ export const goalsModule = defineModule({
 
 export { Goal, GoalId, GoalStatus } from './goal.entity';
 export { GoalEvent, goalLifecycle, goals } from './goals.service';
+export { GoalFields } from './goal.types';

@@ -34,3 +34,4 @@ export { TaskSeries, TaskSeriesId, TaskSeriesStatus } from './task-series.entity
 export type { TaskRecurrence } from './task-series.service';
 export { taskSeries } from './task-series.service';
 export { TaskEvent, taskLifecycle, tasks } from './tasks.service';
+export { TaskFields, type CreateTaskInput } from './task.types';

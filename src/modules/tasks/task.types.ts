@@ -33,21 +33,29 @@ export class RecurrenceInput {
 
 const APPOINTMENT = 'Only an appointment (FOLLOW_UP, TELECONSULT, HOME_VISIT, THERAPY_SESSION) has it: BAD_USER_INPUT on another kind.';
 
-@InputType({ description: 'A new task on a care plan; it starts as REQUESTED.' })
-export class CreateTaskInput {
-  @Field(() => ID, { description: 'The care plan; it must not be COMPLETED or REVOKED (FORBIDDEN).' }) carePlanId!: string;
+/**
+ * What a task says, and its limits: of `createTask`, and of a plan template's tasks. Without @InputType()
+ * type-graphql does not pass the fields on to the subclasses; the base itself is never used, so never printed.
+ */
+@InputType()
+export abstract class TaskFields {
   @Field({ description: 'Short title, 1–200 characters.' }) @NonBlank(200) title!: string;
   @Field(() => TaskKind, { description: 'What sort of work it is.' }) kind!: TaskKind;
   @Field(() => TaskPriority, { nullable: true, description: 'How urgent; ROUTINE when left out.' }) priority?: TaskPriority | null;
+  @Field(() => String, { nullable: true, description: 'Details and instructions, up to 10,000 characters.' })
+  @MaxLength(10000)
+  description?: string | null;
+}
+
+@InputType({ description: 'A new task on a care plan; it starts as REQUESTED.' })
+export class CreateTaskInput extends TaskFields {
+  @Field(() => ID, { description: 'The care plan; it must not be COMPLETED or REVOKED (FORBIDDEN).' }) carePlanId!: string;
   @Field(() => ID, {
     nullable: true,
     description: 'An active member of the care team (BAD_USER_INPUT on `assigneeId` otherwise); left out, the task waits unassigned.',
   })
   assigneeId?: string | null;
   @Field(() => Date, { nullable: true, description: 'Deadline, ISO 8601 with zone, between the years 2000 and 2100.' }) dueAt?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Details and instructions, up to 10,000 characters.' })
-  @MaxLength(10000)
-  description?: string | null;
   @Field(() => String, {
     nullable: true,
     description:

@@ -14,4 +14,5 @@ export const warningSignsModule = defineModule({
 });
 
 export { AlertSeverity, RuleComparison, WarningSignRule, WarningSignRuleId } from './warning-sign-rule.entity';
-export { describeRule, WarningSignEvent, warningSigns, type Trigger } from './warning-signs.service';
+export { describeRule, WarningSignEvent, warningSigns, type CheckedRule, type Trigger } from './warning-signs.service';
+export { WarningSignRuleFields } from './warning-signs.types';

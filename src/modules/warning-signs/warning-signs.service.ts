@@ -8,11 +8,16 @@ import { assertVersion, badInput, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
-import { carePlans, CarePlanStatus } from '../care-plans';
+import { carePlans, CarePlanStatus, type CarePlan } from '../care-plans';
 import { checkIns, type Observation } from '../check-ins';
 import { measures, MeasureValueType, QUESTIONNAIRES, type Measure } from '../measures';
-import { RuleComparison, WarningSignRule } from './warning-sign-rule.entity';
-import type { AddWarningSignRuleInput, RemoveWarningSignRuleInput, UpdateWarningSignRuleInput } from './warning-signs.types';
+import { AlertSeverity, RuleComparison, WarningSignRule } from './warning-sign-rule.entity';
+import type {
+  AddWarningSignRuleInput,
+  RemoveWarningSignRuleInput,
+  UpdateWarningSignRuleInput,
+  WarningSignRuleFields,
+} from './warning-signs.types';
 
 export const WarningSignEvent = defineEventTypes({
   WARNING_SIGN_RULE_ADDED: 'A warning-sign rule was added to a care plan.',
@@ -40,6 +45,15 @@ declare module '../../core/context' {
 
 /** The fields that make a rule, checked together against its measure. */
 type RuleFields = Pick<WarningSignRule, 'comparison' | 'threshold' | 'withinDays' | 'consecutive' | 'item' | 'codes'>;
+
+/** A rule checked against its measure (`warningSigns.check`), ready to add to a plan (`warningSigns.insert`). */
+export interface CheckedRule {
+  measure: Measure;
+  fields: RuleFields;
+  severity: AlertSeverity;
+  instruction: string;
+  assignRole: string | null;
+}
 
 const THRESHOLD = new Set([RuleComparison.ABOVE, RuleComparison.AT_LEAST, RuleComparison.BELOW, RuleComparison.AT_MOST]);
 const CHANGE = new Set([RuleComparison.RISES_BY_MORE_THAN, RuleComparison.FALLS_BY_MORE_THAN]);
@@ -127,9 +141,11 @@ export const warningSigns = {
     return includeRemoved ? rules : rules.filter((r) => r.active);
   },
 
-  /** The plan owner turns a warning sign into a rule. */
-  async add(ctx: Context, input: AddWarningSignRuleInput): Promise<WarningSignRule> {
-    const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
+  /**
+   * Checks a rule against its measure: BAD_USER_INPUT naming the field (`measure`, `threshold` …) otherwise.
+   * The rule in canonical form, ready for `insert`; a plan template checks its rules here too.
+   */
+  async check(ctx: Context, input: WarningSignRuleFields): Promise<CheckedRule> {
     const measure = await measures.get(ctx, input.measure, 'measure');
     const fields = checkRule(measure, {
       comparison: input.comparison,
@@ -139,40 +155,62 @@ export const warningSigns = {
       item: input.item ?? null,
       codes: input.codes ?? [],
     });
+    return {
+      measure,
+      fields,
+      severity: input.severity,
+      instruction: input.instruction.trim(),
+      assignRole: input.assignRole?.trim() || null,
+    };
+  },
+
+  /** The plan owner turns a warning sign into a rule. */
+  async add(ctx: Context, input: AddWarningSignRuleInput): Promise<WarningSignRule> {
+    const plan = await carePlans.get(ctx, expectId('CarePlan', input.carePlanId, 'carePlanId'));
+    const checked = await warningSigns.check(ctx, input);
     ctx.loaders.carePlanById.clear(plan.id);
     return writePatient(ctx, plan.patient.id, async (write) => {
       const current = await carePlans.forChange(write, plan.id);
       access.assertPlanOwner(ctx, current.owner.id);
-      const rule = write.em.create(WarningSignRule, {
-        carePlan: current,
-        patient: current.patient.id,
-        measureCode: measure.code,
-        ...fields,
-        severity: input.severity,
-        instruction: input.instruction.trim(),
-        assignRole: input.assignRole?.trim() || null,
-      });
-      current.updatedAt = new Date(); // rules are part of the plan: its version moves too
-      write.event({
-        type: WarningSignEvent.WARNING_SIGN_RULE_ADDED,
-        summary: `Warning sign added to "${current.title}": ${describeRule(rule, measure)} (${rule.severity})`,
-        subjects: [current.id, rule.id],
-        changes: createdValues({
-          measureCode: rule.measureCode,
-          comparison: rule.comparison,
-          threshold: rule.threshold,
-          withinDays: rule.withinDays,
-          consecutive: rule.consecutive,
-          item: rule.item,
-          codes: rule.codes,
-          severity: rule.severity,
-          instruction: rule.instruction,
-          assignRole: rule.assignRole,
-          active: rule.active,
-        }),
-      });
-      return rule;
+      return warningSigns.insert(write, current, checked);
     });
+  },
+
+  /**
+   * Inside a write that has already decided who may change the plan (`add`: its owner; a plan made from a
+   * template: its creator): the checked rule on the open plan `plan`, read in the write, with WARNING_SIGN_RULE_ADDED.
+   */
+  insert(write: PatientWrite, plan: CarePlan, checked: CheckedRule): WarningSignRule {
+    const { measure, fields } = checked;
+    const rule = write.em.create(WarningSignRule, {
+      carePlan: plan,
+      patient: plan.patient.id,
+      measureCode: measure.code,
+      ...fields,
+      severity: checked.severity,
+      instruction: checked.instruction,
+      assignRole: checked.assignRole,
+    });
+    plan.updatedAt = new Date(); // rules are part of the plan: its version moves too
+    write.event({
+      type: WarningSignEvent.WARNING_SIGN_RULE_ADDED,
+      summary: `Warning sign added to "${plan.title}": ${describeRule(rule, measure)} (${rule.severity})`,
+      subjects: [plan.id, rule.id],
+      changes: createdValues({
+        measureCode: rule.measureCode,
+        comparison: rule.comparison,
+        threshold: rule.threshold,
+        withinDays: rule.withinDays,
+        consecutive: rule.consecutive,
+        item: rule.item,
+        codes: rule.codes,
+        severity: rule.severity,
+        instruction: rule.instruction,
+        assignRole: rule.assignRole,
+        active: rule.active,
+      }),
+    });
+    return rule;
   },
 
   /** The plan owner changes a rule; the changed rule is checked whole again. */

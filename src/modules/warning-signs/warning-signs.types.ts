@@ -3,9 +3,13 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { NonBlank } from '../../core/validation';
 import { AlertSeverity, RuleComparison } from './warning-sign-rule.entity';
 
-@InputType({ description: 'A warning sign as a rule, on an open care plan.' })
-export class AddWarningSignRuleInput {
-  @Field(() => ID, { description: 'The plan; the caller must own it.' }) carePlanId!: string;
+/**
+ * What makes a warning-sign rule, and its limits: the rule of `addWarningSignRule`, and of a plan template
+ * (the plan-templates module stores such rules and adds them to the plans it creates). Without @InputType()
+ * type-graphql does not pass the fields on to the subclasses; the base itself is never used, so never printed.
+ */
+@InputType()
+export abstract class WarningSignRuleFields {
   @Field({ description: 'The code of the measure to watch, e.g. "29463-7" (BAD_USER_INPUT when unknown).' })
   @MaxLength(64)
   measure!: string;
@@ -41,6 +45,11 @@ export class AddWarningSignRuleInput {
   })
   @MaxLength(100)
   assignRole?: string | null;
+}
+
+@InputType({ description: 'A warning sign as a rule, on an open care plan.' })
+export class AddWarningSignRuleInput extends WarningSignRuleFields {
+  @Field(() => ID, { description: 'The plan; the caller must own it.' }) carePlanId!: string;
 }
 
 @InputType({ description: 'Changes to a warning-sign rule; fields left out stay as they are. The whole rule is checked again.' })
