@@ -9,7 +9,7 @@ import { expectId } from '../../core/ids';
 import { defineLifecycle } from '../../core/lifecycle';
 import { writePatient } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
-import { carePlans } from '../care-plans';
+import { carePlans, type CarePlan } from '../care-plans';
 import { providers } from '../providers';
 import { Goal, GoalStatus } from './goal.entity';
 import type { AddGoalInput, UpdateGoalInput } from './goal.types';
@@ -88,6 +88,37 @@ export const goals = {
         type: GoalEvent.GOAL_ADDED,
         summary: `${name(ctx.viewer.providerId)} added goal "${goal.description}" to care plan "${current.title}"`,
         subjects: [current.id, goal.id],
+        changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
+      });
+      return goal;
+    });
+  },
+
+  /**
+   * A goal brought in with its plan from another system (the FHIR
+   * transaction), by ADMIN, inside the write that registers its patient, in
+   * the status it has there.
+   */
+  async importGoal(
+    ctx: Context,
+    plan: CarePlan,
+    input: { description: string; target: string | null; dueDate: Date | null; status: GoalStatus },
+  ): Promise<Goal> {
+    access.assertAdmin(ctx);
+    const dueDate = input.dueDate ? toDueDate(input.dueDate, 'dueDate') : null;
+    return writePatient(ctx, plan.patient.id, async (write) => {
+      const goal = write.em.create(Goal, {
+        carePlan: plan,
+        patient: plan.patient.id,
+        description: input.description.trim(),
+        target: input.target?.trim() || null,
+        dueDate,
+        status: input.status,
+      });
+      write.event({
+        type: GoalEvent.GOAL_ADDED,
+        summary: `Goal "${goal.description}" imported into care plan "${plan.title}"`,
+        subjects: [plan.id, goal.id],
         changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
       });
       return goal;

@@ -288,6 +288,9 @@ async function insertTask(
     medication?: string | null;
     /** The allergy check the requester overrode, if any. */
     override?: SafetyOverride | null;
+    /** Where an imported task is in its lifecycle (a new one is REQUESTED), and why. */
+    status?: TaskStatus;
+    statusReason?: string | null;
   },
 ): Promise<Task> {
   const { assigneeId, requesterId, override = null } = fields;
@@ -302,6 +305,8 @@ async function insertTask(
     assignee: assigneeId,
     requester: requesterId,
     dueAt: fields.dueAt,
+    status: fields.status ?? TaskStatus.REQUESTED,
+    statusReason: fields.statusReason ?? null,
   });
   const name = await providers.names(write.em, [requesterId, assigneeId]);
   write.event({
@@ -319,6 +324,7 @@ async function insertTask(
         medication: task.medication,
         priority: task.priority,
         status: task.status,
+        statusReason: task.statusReason,
         assignee: assigneeId,
         requester: requesterId,
         dueAt: task.dueAt,
@@ -402,6 +408,60 @@ export const tasks = {
       assigneeId: input.assigneeId,
       requesterId: input.requesterId,
       dueAt: null,
+    });
+  },
+
+  /**
+   * A task brought in with its plan from another system (the FHIR
+   * transaction), by ADMIN, inside the write that registers its patient: in
+   * the status it has there, assigned to an active member, requested by a
+   * provider of the patient's organization, with its notes. A MEDICATION
+   * task's drug passes the allergy check (SAFETY_CONFLICT, no override).
+   */
+  async importTask(
+    ctx: Context,
+    plan: CarePlan,
+    input: {
+      title: string;
+      description: string | null;
+      kind: TaskKind;
+      medication: string | null;
+      priority: TaskPriority;
+      status: TaskStatus;
+      statusReason: string | null;
+      assigneeId: string | null;
+      requesterId: string;
+      dueAt: Date | null;
+      notes: { authorId: string; text: string; at: Date | null }[];
+    },
+  ): Promise<Task> {
+    access.assertAdmin(ctx);
+    if (input.dueAt && !(input.dueAt >= EARLIEST_DUE && input.dueAt < LATEST_DUE)) {
+      throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
+    }
+    if (input.medication && input.kind !== TaskKind.MEDICATION) throw badInput('medication', 'Only a MEDICATION task names a medication');
+    return writePatient(ctx, plan.patient.id, async (write) => {
+      if (input.assigneeId && !(await isActiveMember(write.em, plan.patient.id, input.assigneeId))) {
+        throw badInput('assigneeId', 'The assignee must be an active member of the care team');
+      }
+      const patient = await write.em.findOneOrFail(Patient, plan.patient.id);
+      const requester = await write.em.findOne(Provider, input.requesterId);
+      if (requester?.organization.id !== patient.organization.id) {
+        throw badInput('requesterId', "The requester must be a provider of the patient's organization");
+      }
+      if (input.medication) {
+        medicationSafety.guard(write, { allergies: patient.allergies, medications: [{ name: input.medication, field: 'medication' }] });
+      }
+      const task = await insertTask(write, plan, { ...input, medication: input.medication });
+      for (const note of input.notes) {
+        write.em.create(TaskNote, { task, patient: plan.patient.id, author: note.authorId, text: note.text.trim(), createdAt: note.at ?? new Date() });
+        write.event({
+          type: TaskEvent.TASK_NOTE_ADDED,
+          summary: `A note was imported onto "${task.title}"`,
+          subjects: [plan.id, task.id],
+        });
+      }
+      return task;
     });
   },
 
