@@ -2,9 +2,15 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from '@medp
 
 /** The searches the hub answers, by resource type, with their parameters (the router serves exactly these). */
 export const SEARCHES: Record<string, { name: string; type: 'reference' | 'token'; documentation: string }[]> = {
-  CarePlan: [{ name: 'patient', type: 'reference', documentation: 'Required: the patient (Patient/{id} or {id}); care-team members only.' }],
+  CarePlan: [
+    { name: 'patient', type: 'reference', documentation: 'Required: the patient (Patient/{id} or {id}); care-team members only.' },
+  ],
   Task: [
-    { name: 'owner', type: 'reference', documentation: "Required: the assignee (Practitioner/{id} or {id}); tasks of the caller's patients only." },
+    {
+      name: 'owner',
+      type: 'reference',
+      documentation: "Required: the assignee (Practitioner/{id} or {id}); tasks of the caller's patients only.",
+    },
     { name: 'status', type: 'token', documentation: 'Optional: task-status codes, comma-separated (requested, accepted, in-progress …).' },
   ],
 };
@@ -15,16 +21,16 @@ export const SEARCHES: Record<string, { name: string; type: 'reference' | 'token
  * (the import) — in JSON only, behind bearer tokens.
  */
 export function capabilityStatement(readable: readonly string[], base: string): CapabilityStatement {
-  const resource = readable.map(
-    (type): CapabilityStatementRestResource => ({
-      type: type as CapabilityStatementRestResource['type'],
-      interaction: [{ code: 'read' }, ...(SEARCHES[type] ? [{ code: 'search-type' as const }] : [])],
-      ...(SEARCHES[type] ? { searchParam: SEARCHES[type].map(({ name, type: t, documentation }) => ({ name, type: t, documentation })) } : {}),
-      ...(type === 'Patient'
-        ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] }
-        : {}),
-    }),
-  );
+  const resource = readable.map((type): CapabilityStatementRestResource => ({
+    type: type as CapabilityStatementRestResource['type'],
+    interaction: [{ code: 'read' }, ...(SEARCHES[type] ? [{ code: 'search-type' as const }] : [])],
+    ...(SEARCHES[type]
+      ? { searchParam: SEARCHES[type].map(({ name, type: t, documentation }) => ({ name, type: t, documentation })) }
+      : {}),
+    ...(type === 'Patient'
+      ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] }
+      : {}),
+  }));
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -41,7 +47,9 @@ export function capabilityStatement(readable: readonly string[], base: string): 
           description: 'Authorization: Bearer <JWT>, as for /graphql. Patient data is visible to active care-team members only.',
         },
         resource,
-        interaction: [{ code: 'transaction', documentation: 'Imports one patient with its record, care team, plans, goals and tasks (ADMIN).' }],
+        interaction: [
+          { code: 'transaction', documentation: 'Imports one patient with its record, care team, plans, goals and tasks (ADMIN).' },
+        ],
       },
     ],
   };

@@ -30,10 +30,7 @@ const CATEGORY_DISPLAY: Record<CarePlanCategory, string> = {
  * record's conditions it addresses, and its warning signs as notes (one a
  * note).
  */
-export function toCarePlan(
-  plan: CarePlan,
-  related: { patient: Patient; goals: readonly Goal[]; tasks: readonly Task[] },
-): FhirCarePlan {
+export function toCarePlan(plan: CarePlan, related: { patient: Patient; goals: readonly Goal[]; tasks: readonly Task[] }): FhirCarePlan {
   const { patient, goals, tasks } = related;
   return {
     resourceType: 'CarePlan',

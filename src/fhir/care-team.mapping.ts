@@ -1,4 +1,6 @@
-import type { CareTeam, Organization as FhirOrganization, Practitioner, PractitionerRole } from '@medplum/fhirtypes' with { 'resolution-mode': 'import' };
+import type { CareTeam, Organization as FhirOrganization, Practitioner, PractitionerRole } from '@medplum/fhirtypes' with {
+  'resolution-mode': 'import',
+};
 import type { CareTeamMember } from '../modules/care-team';
 import type { Organization } from '../modules/organizations';
 import type { Patient } from '../modules/patients';
@@ -92,4 +94,3 @@ export function fromCareTeam(resource: Element) {
       ended: participant.get('period').get('end').exists,
     }));
 }
-

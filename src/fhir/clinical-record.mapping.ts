@@ -1,4 +1,6 @@
-import type { AllergyIntolerance, Condition as FhirCondition, MedicationStatement } from '@medplum/fhirtypes' with { 'resolution-mode': 'import' };
+import type { AllergyIntolerance, Condition as FhirCondition, MedicationStatement } from '@medplum/fhirtypes' with {
+  'resolution-mode': 'import',
+};
 import { AllergyCriticality, type Allergy, type Condition, type Medication, type Patient } from '../modules/patients';
 import { fhirId, ref } from './ids';
 import { inverse, type Element } from './input';
@@ -47,7 +49,11 @@ export function toCondition(patient: Patient, condition: Condition): FhirConditi
     code: condition.code ? { coding: [{ system: ICD10, code: condition.code }], text: condition.name } : { text: condition.name },
     subject: ref('Patient', patient.id),
     // A year or a date is a FHIR dateTime; other onsets ("childhood") stay words.
-    ...(condition.since ? (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(condition.since) ? { onsetDateTime: condition.since } : { onsetString: condition.since }) : {}),
+    ...(condition.since
+      ? /^\d{4}(-\d{2}(-\d{2})?)?$/.test(condition.since)
+        ? { onsetDateTime: condition.since }
+        : { onsetString: condition.since }
+      : {}),
   };
 }
 

@@ -55,7 +55,8 @@ class Entries {
         throw invalid(`${resource.path}.resourceType`, `${type} cannot be imported (supported: ${[...CREATED, ...MATCHED].join(', ')})`);
       }
       const method = element.get('request').get('method');
-      if (CREATED.includes(type) && method.value !== 'POST') throw invalid(method.path, `A ${type} is created: request.method must be POST`);
+      if (CREATED.includes(type) && method.value !== 'POST')
+        throw invalid(method.path, `A ${type} is created: request.method must be POST`);
       const entry = { index, type, resource, path: resource.path };
       const fullUrl = element.get('fullUrl').optionalString(2000);
       if (fullUrl) this.byUrl.set(fullUrl, entry);
@@ -86,7 +87,8 @@ class Entries {
   /** A reference that must point to an entry of this bundle (the patient, a goal, a task). */
   entry(reference: Element, type: string): Entry {
     const target = this.resolve(reference, [type]);
-    if (!('entry' in target)) throw invalid(`${reference.path}.reference`, `${reference.path}.reference must point to the bundle's ${type}`);
+    if (!('entry' in target))
+      throw invalid(`${reference.path}.reference`, `${reference.path}.reference must point to the bundle's ${type}`);
     return target.entry;
   }
 }
@@ -122,7 +124,7 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
   const [patientEntry] = patientEntries;
   const ofPatient = (entry: Entry, key: string) => {
     const target = entries.entry(entry.resource.get(key), 'Patient');
-    if (target !== patientEntry) throw invalid(`${entry.path}.${key}.reference`, 'It must point to the bundle\'s Patient');
+    if (target !== patientEntry) throw invalid(`${entry.path}.${key}.reference`, "It must point to the bundle's Patient");
   };
   const patientFields = fromPatient(patientEntry.resource);
 
@@ -132,12 +134,19 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
   const orgFhirId = 'entry' in orgTarget ? orgTarget.entry.resource.get('id').optionalString(64) : orgTarget.existing;
   const orgId = orgFhirId ? ourId(orgFhirId, 'Organization') : null;
   const organization = orgId ? await organizations.get(ctx, orgId).catch(() => null) : null;
-  if (!organization) throw invalid(`${managing.path}.reference`, 'managingOrganization must name an organization of the hub (Organization/{id})');
+  if (!organization)
+    throw invalid(`${managing.path}.reference`, 'managingOrganization must name an organization of the hub (Organization/{id})');
 
   // Practitioners: providers of that organization, by id or by the email of a Practitioner entry.
   const emails = entries.of('Practitioner').map((e) => ({ entry: e, email: practitionerEmail(e) }));
   const byEmail = new Map(
-    (await providers.inOrganizationByEmail(ctx, organization.id, emails.map((e) => e.email))).map((p) => [p.email, p]),
+    (
+      await providers.inOrganizationByEmail(
+        ctx,
+        organization.id,
+        emails.map((e) => e.email),
+      )
+    ).map((p) => [p.email, p]),
   );
   const provider = async (reference: Element): Promise<Provider> => {
     const target = entries.resolve(reference, ['Practitioner']);
@@ -170,7 +179,12 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
   for (const team of teams) {
     ofPatient(team, 'subject');
     for (const [i, participant] of fromCareTeam(team.resource).entries()) {
-      members.push({ role: participant.role, ended: participant.ended, provider: await provider(participant.member), path: `${team.path}.participant[${i}]` });
+      members.push({
+        role: participant.role,
+        ended: participant.ended,
+        provider: await provider(participant.member),
+        path: `${team.path}.participant[${i}]`,
+      });
     }
   }
 
@@ -202,11 +216,13 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
     const task = fromTask(entry.resource);
     task.basedOn.forEach((b) => claim(entry, entries.entry(b, 'CarePlan'), `${b.path}.reference`));
     const planEntry = claimed.get(entry);
-    if (!planEntry) throw invalid(`${entry.path}.basedOn`, 'A Task must be part of a CarePlan of the bundle (basedOn or CarePlan.activity)');
+    if (!planEntry)
+      throw invalid(`${entry.path}.basedOn`, 'A Task must be part of a CarePlan of the bundle (basedOn or CarePlan.activity)');
     const owner = plans.find((p) => p.entry === planEntry)!.owner;
     const requester = task.requester.exists ? await provider(task.requester) : owner;
     const notes = [];
-    for (const note of task.notes) notes.push({ authorId: (note.author.exists ? await provider(note.author) : requester).id, text: note.text, at: note.at });
+    for (const note of task.notes)
+      notes.push({ authorId: (note.author.exists ? await provider(note.author) : requester).id, text: note.text, at: note.at });
     parsedTasks.push({
       entry,
       planEntry,
@@ -264,7 +280,13 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
               const storedTask = await at(
                 p,
                 { assigneeId: `${p}.owner`, requesterId: `${p}.requester`, dueAt: `${p}.restriction.period.end`, medication: `${p}.input` },
-                () => tasks.importTask(inner, stored, { ...item.task, assigneeId: item.assigneeId, requesterId: item.requesterId, notes: item.notes }),
+                () =>
+                  tasks.importTask(inner, stored, {
+                    ...item.task,
+                    assigneeId: item.assigneeId,
+                    requesterId: item.requesterId,
+                    notes: item.notes,
+                  }),
               );
               locations.set(item.entry, `Task/${fhirId(storedTask.id)}`);
             }

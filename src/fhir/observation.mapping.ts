@@ -25,7 +25,11 @@ const ANSWER_CODES = ['LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9'];
  */
 export function toObservation(observation: Observation, checkIn: CheckIn, measure: Measure): FhirObservation {
   const category =
-    measure.valueType === MeasureValueType.QUESTIONNAIRE ? 'survey' : VITAL_SIGNS.has(measure.code) && measure.system === LOINC_SYSTEM ? 'vital-signs' : 'exam';
+    measure.valueType === MeasureValueType.QUESTIONNAIRE
+      ? 'survey'
+      : VITAL_SIGNS.has(measure.code) && measure.system === LOINC_SYSTEM
+        ? 'vital-signs'
+        : 'exam';
   const value =
     measure.valueType === MeasureValueType.CODED
       ? {
@@ -67,7 +71,15 @@ export function toQuestionnaireResponse(observation: Observation, checkIn: Check
     item: questionnaire.items.map((item, i) => ({
       linkId: String(item.number),
       text: item.text,
-      answer: [{ valueCoding: { system: LOINC_SYSTEM, code: ANSWER_CODES[observation.answers![i]], display: questionnaire.answerScale[observation.answers![i]] } }],
+      answer: [
+        {
+          valueCoding: {
+            system: LOINC_SYSTEM,
+            code: ANSWER_CODES[observation.answers![i]],
+            display: questionnaire.answerScale[observation.answers![i]],
+          },
+        },
+      ],
     })),
   };
 }

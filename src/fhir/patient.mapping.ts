@@ -58,7 +58,16 @@ export function fromPatient(resource: Element): Omit<CreatePatientInput, 'organi
   const name = resource.get('name').first();
   const nameText =
     name.get('text').optionalString(200) ??
-    ([...name.get('given').list().map((g) => g.string(100)), name.get('family').optionalString(100)].filter(Boolean).join(' ') || null);
+    ([
+      ...name
+        .get('given')
+        .list()
+        .map((g) => g.string(100)),
+      name.get('family').optionalString(100),
+    ]
+      .filter(Boolean)
+      .join(' ') ||
+      null);
   if (!nameText) name.get('text').string(200, 'Patient.name (text, or given and family)');
   const birthDate = resource.get('birthDate');
   if (!birthDate.exists) throw invalid(birthDate.path, 'Patient.birthDate is required');

@@ -47,18 +47,20 @@ export function fhirRouter(deps: FhirDeps): Router {
     (name: string, handler: Handler) =>
     async (req: Request, res: Response): Promise<void> => {
       let ctx: Context | undefined;
+      let answer: () => void;
       try {
         const viewer = await authenticate(req.header('authorization'), deps.verifier, deps.em());
         ctx = deps.contexts.create(viewer, String(req.id), deps.feed);
         ctx.audit.operation = `fhir ${name}`;
         res.locals.audit = ctx.audit; // the access log names the operation as the audit trail does
         const { status = 200, body } = await handler(ctx, req);
-        send(res, status, body);
+        answer = () => send(res, status, body);
       } catch (err) {
-        refuse(res, err, String(req.id));
-      } finally {
-        if (ctx) await ctx.audit.flushReads(deps.em());
+        answer = () => refuse(res, err, String(req.id));
       }
+      // The reads (and refusals) are on the trail before the answer leaves, as for GraphQL.
+      if (ctx) await ctx.audit.flushReads(deps.em());
+      answer();
     };
 
   const refuse = (res: Response, err: unknown, requestId: string) => {
@@ -72,7 +74,8 @@ export function fhirRouter(deps: FhirDeps): Router {
   // Content negotiation first: JSON only, whatever `_format` or Accept asks.
   router.use((req, res, next) => {
     const format = req.query._format;
-    const wanted = typeof format === 'string' ? JSON_FORMATS.has(format.split(';')[0].trim()) : !!req.accepts([FHIR_JSON, 'application/json']);
+    const wanted =
+      typeof format === 'string' ? JSON_FORMATS.has(format.split(';')[0].trim()) : !!req.accepts([FHIR_JSON, 'application/json']);
     if (!wanted) return send(res, 406, outcome(new FhirError(406, 'not-supported', 'This server answers in JSON only (_format=json)')));
     next();
   });
@@ -109,7 +112,8 @@ export function fhirRouter(deps: FhirDeps): Router {
       const fromFhir = inverse(TASK_STATUS);
       const statuses = statusCodes
         ? statusCodes.split(',').map((code) => {
-            if (!Object.hasOwn(fromFhir, code)) throw invalid('status', `status must be task-status codes: ${Object.values(TASK_STATUS).join(', ')}`);
+            if (!Object.hasOwn(fromFhir, code))
+              throw invalid('status', `status must be task-status codes: ${Object.values(TASK_STATUS).join(', ')}`);
             return fromFhir[code as keyof typeof fromFhir] as TaskStatus;
           })
         : null;
@@ -153,7 +157,8 @@ export function fhirRouter(deps: FhirDeps): Router {
 
   const bodyErrors: ErrorRequestHandler = (err, req, res, next) => {
     const { type, status } = err as { type?: string; status?: number };
-    if (type === 'entity.too.large') return send(res, 413, outcome(new FhirError(413, 'too-costly', `The body is larger than ${MAX_BODY}`)));
+    if (type === 'entity.too.large')
+      return send(res, 413, outcome(new FhirError(413, 'too-costly', `The body is larger than ${MAX_BODY}`)));
     if (type === 'encoding.unsupported') return send(res, 415, outcome(new FhirError(415, 'not-supported', 'Send the body uncompressed')));
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return send(res, 400, outcome(new FhirError(400, 'structure', 'The body is not valid JSON')));

@@ -4,7 +4,10 @@ import { fhirId, ref } from './ids';
 import { concept, fhirInstant, HUB_SYSTEM, inverse, type Element } from './input';
 
 /** Task.status (value set task-status): our lifecycle is FHIR's, without draft, received, ready and entered-in-error. */
-export const TASK_STATUS: Record<TaskStatus, 'requested' | 'accepted' | 'rejected' | 'cancelled' | 'in-progress' | 'on-hold' | 'completed' | 'failed'> = {
+export const TASK_STATUS: Record<
+  TaskStatus,
+  'requested' | 'accepted' | 'rejected' | 'cancelled' | 'in-progress' | 'on-hold' | 'completed' | 'failed'
+> = {
   REQUESTED: 'requested',
   ACCEPTED: 'accepted',
   REJECTED: 'rejected',
@@ -78,7 +81,10 @@ export function toTask(task: Task, notes: readonly TaskNote[], closed: boolean):
 export function fromTask(resource: Element) {
   const inputs = resource.get('input').list();
   const input = (type: string, max: number) =>
-    inputs.find((i) => i.get('type').conceptText(50)?.toLowerCase() === type)?.get('valueString').optionalString(max) ?? null;
+    inputs
+      .find((i) => i.get('type').conceptText(50)?.toLowerCase() === type)
+      ?.get('valueString')
+      .optionalString(max) ?? null;
   const code = resource.get('code');
   const kind = code.exists ? code.codeIn(HUB_SYSTEM.taskKind) : null;
   if (kind !== null && !Object.hasOwn(TaskKind, kind)) code.get('coding').first().get('code').code(TaskKind);
@@ -98,6 +104,10 @@ export function fromTask(resource: Element) {
     notes: resource
       .get('note')
       .list()
-      .map((note) => ({ author: note.get('authorReference'), text: note.get('text').string(10000), at: note.get('time').optionalDateTime() })),
+      .map((note) => ({
+        author: note.get('authorReference'),
+        text: note.get('text').string(10000),
+        at: note.get('time').optionalDateTime(),
+      })),
   };
 }

@@ -454,7 +454,13 @@ export const tasks = {
       }
       const task = await insertTask(write, plan, { ...input, medication: input.medication });
       for (const note of input.notes) {
-        write.em.create(TaskNote, { task, patient: plan.patient.id, author: note.authorId, text: note.text.trim(), createdAt: note.at ?? new Date() });
+        write.em.create(TaskNote, {
+          task,
+          patient: plan.patient.id,
+          author: note.authorId,
+          text: note.text.trim(),
+          createdAt: note.at ?? new Date(),
+        });
         write.event({
           type: TaskEvent.TASK_NOTE_ADDED,
           summary: `A note was imported onto "${task.title}"`,
