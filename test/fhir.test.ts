@@ -395,7 +395,70 @@ describe('import', () => {
   });
 });
 
+describe('import safety', () => {
+  it('refuses a medication that conflicts with an imported allergy (422, naming the MedicationStatement) and writes nothing', async () => {
+    const w = await world(hub);
+    const mrn = `MRN-${crypto.randomUUID()}`;
+    const patientUrl = 'urn:uuid:6b0c7f3e-1111-4000-8000-000000000001';
+    const subject = { reference: patientUrl };
+    const response = await fhir(hub, 'POST', '', {
+      token: await w.adminToken(),
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: patientUrl,
+            resource: {
+              resourceType: 'Patient',
+              identifier: [{ value: mrn }],
+              name: [{ text: 'Ada Import' }],
+              birthDate: '1948-12-10',
+              managingOrganization: { reference: `Organization/${fid(w.org.id)}` },
+            },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: { resourceType: 'AllergyIntolerance', patient: subject, code: { text: 'Penicillin' }, criticality: 'high' },
+            request: { method: 'POST', url: 'AllergyIntolerance' },
+          },
+          {
+            resource: {
+              resourceType: 'MedicationStatement',
+              status: 'active',
+              subject,
+              medicationCodeableConcept: { text: 'Amoxicillin 500 mg' },
+            },
+            request: { method: 'POST', url: 'MedicationStatement' },
+          },
+        ],
+      },
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.issue[0]).toMatchObject({
+      code: 'business-rule',
+      expression: ['Bundle.entry[2].resource.medicationCodeableConcept'],
+    });
+    const rows = await hub.orm.em.getConnection().execute('select id from patient where mrn = ?', [mrn]);
+    expect(rows).toHaveLength(0);
+  });
+});
+
 describe('the HTTP contract', () => {
+  it('refuses a client past its rate limit with an OperationOutcome too', async () => {
+    const limited = await startTestHub({ RATE_LIMIT_AUTH_FAILURES: '2' });
+    try {
+      expect((await fhir(limited, 'GET', '/metadata', { token: 'bad' })).status).toBe(401);
+      expect((await fhir(limited, 'GET', '/metadata', { token: 'bad' })).status).toBe(401);
+      const refused = await fhir(limited, 'GET', '/metadata', { token: 'bad' });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'throttled' }] });
+      expect(schemaErrors(refused.body)).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers every refusal with an OperationOutcome and its status: 401, 404, 406, 415, 400', async () => {
     const w = await world(hub);
     const admin = await w.adminToken();

@@ -10,7 +10,7 @@ import type { ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
 import { PgNotifyBus } from '../events/bus';
 import { EventFeed } from '../events/feed';
-import { fhirRouter } from '../fhir/router';
+import { fhirRefusal, fhirRouter } from '../fhir/router';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
 import { startJobs } from './jobs';
@@ -206,7 +206,7 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
   app.use(
     '/fhir/R4',
     graphqlCors(config),
-    ...graphqlRateLimits(config),
+    ...graphqlRateLimits(config, fhirRefusal),
     noStore,
     fhirRouter({ contexts, verifier, em: () => orm.em.fork() as EntityManager, logger, feed }),
   );

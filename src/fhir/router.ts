@@ -170,6 +170,11 @@ export function fhirRouter(deps: FhirDeps): Router {
   return router;
 }
 
+/** A refusal made before the router runs (a rate limit), as an OperationOutcome. */
+export function fhirRefusal(code: string, message: string): Resource {
+  return outcome(new FhirError(429, code === 'RATE_LIMITED' ? 'throttled' : 'exception', message));
+}
+
 function send(res: Response, status: number, body: Resource): void {
   res.status(status).setHeader('Content-Type', `${FHIR_JSON}; charset=utf-8`);
   res.send(JSON.stringify(body));
