@@ -298,6 +298,13 @@ describe('import', () => {
     const location = response.body.entry[0].response.location as string;
     expect(location).toMatch(/^Patient\/pat-/);
     const newPatientId = location.split('/')[1].replace('-', '_');
+    // Practitioners were matched (by email) to the fresh organization's providers, not created.
+    const matched = transaction.entry.flatMap((e: any, i: number) =>
+      e.resource.resourceType === 'Practitioner' ? [response.body.entry[i].response] : [],
+    );
+    expect(new Set(matched.map((r: any) => `${r.status} ${r.location}`))).toEqual(
+      new Set([owner2, nurse2, leaver2].map((p) => `200 OK Practitioner/${fid(p.id)}`)),
+    );
 
     // One write: one WRITE audit record, events numbered from 1 in the order the record was built.
     const sql = <T>(q: string, p: unknown[]) => hub.orm.em.getConnection().execute<T[]>(q, p);

@@ -74,7 +74,7 @@ export function toMedication(patient: Patient, medication: Medication): Medicati
 
 export function fromAllergy(resource: Element) {
   return {
-    substance: resource.get('code').conceptText(200) ?? resource.get('code').get('text').string(200, 'AllergyIntolerance.code'),
+    substance: resource.get('code').required(resource.get('code').conceptText(200), 'AllergyIntolerance.code'),
     reaction: resource.get('reaction').first().get('manifestation').first().conceptText(500),
     // FHIR leaves criticality optional; a record without one has not assessed it.
     criticality: resource.get('criticality').code(inverse(CRITICALITY), AllergyCriticality.UNABLE_TO_ASSESS),
@@ -85,7 +85,7 @@ export function fromCondition(resource: Element) {
   const code = resource.get('code');
   const onset = resource.get('onsetDateTime').exists ? resource.get('onsetDateTime') : resource.get('onsetString');
   return {
-    name: code.conceptText(300) ?? code.get('text').string(300, 'Condition.code'),
+    name: code.required(code.conceptText(300), 'Condition.code'),
     code: code.codeIn(ICD10),
     since: onset.optionalString(30),
   };
@@ -95,7 +95,7 @@ export function fromMedication(resource: Element) {
   const medication = resource.get('medicationCodeableConcept');
   const dosage = resource.get('dosage').first();
   return {
-    name: medication.conceptText(300) ?? medication.get('text').string(300, 'MedicationStatement.medicationCodeableConcept'),
+    name: medication.required(medication.conceptText(300), 'MedicationStatement.medicationCodeableConcept'),
     dose: dosage.get('text').optionalString(100),
     frequency: dosage.get('timing').get('code').conceptText(100),
   };

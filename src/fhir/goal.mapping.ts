@@ -45,7 +45,7 @@ export function fromGoal(resource: Element) {
   const target = resource.get('target').first();
   return {
     status: resource.get('lifecycleStatus').code(FROM_STATUS),
-    description: resource.get('description').conceptText(1000) ?? resource.get('description').get('text').string(1000, 'Goal.description'),
+    description: resource.get('description').required(resource.get('description').conceptText(1000), 'Goal.description'),
     target: target.get('detailString').optionalString(500),
     dueDate: target.get('dueDate').optionalDate(),
   };

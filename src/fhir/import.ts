@@ -60,6 +60,9 @@ class Entries {
       const entry = { index, type, resource, path: resource.path };
       const fullUrl = element.get('fullUrl').optionalString(2000);
       if (fullUrl) this.byUrl.set(fullUrl, entry);
+      // A relative `Type/id` finds the entry whose fullUrl ends with it, or whose resource has that id.
+      const tail = fullUrl && /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(fullUrl)?.[1];
+      if (tail && !this.byUrl.has(tail)) this.byUrl.set(tail, entry);
       const id = resource.get('id').optionalString(64);
       if (id) this.byUrl.set(`${type}/${id}`, entry);
       return entry;
@@ -74,7 +77,7 @@ class Entries {
   resolve(reference: Element, types: string[]): Target {
     const text = reference.get('reference').string(2000, `${reference.path}.reference`);
     const where = `${reference.path}.reference`;
-    const entry = this.byUrl.get(text) ?? [...this.byUrl.entries()].find(([url]) => url.endsWith(`/${text}`))?.[1];
+    const entry = this.byUrl.get(text);
     if (entry) {
       if (!types.includes(entry.type)) throw invalid(where, `${where} must point to a ${types.join(' or ')}, not a ${entry.type}`);
       return { entry };
@@ -137,6 +140,10 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
   if (!organization)
     throw invalid(`${managing.path}.reference`, 'managingOrganization must name an organization of the hub (Organization/{id})');
 
+  /** Where each entry is in the hub once the transaction is done: created, or matched. */
+  const locations = new Map<Entry, string>();
+  if ('entry' in orgTarget) locations.set(orgTarget.entry, `Organization/${fhirId(organization.id)}`);
+
   // Practitioners: providers of that organization, by id or by the email of a Practitioner entry.
   const emails = entries.of('Practitioner').map((e) => ({ entry: e, email: practitionerEmail(e) }));
   const byEmail = new Map(
@@ -154,6 +161,7 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
     if ('entry' in target) {
       const found = byEmail.get(emails.find((e) => e.entry === target.entry)!.email);
       if (!found) throw invalid(`${target.entry.path}.telecom`, `No provider of ${organization.name} has this Practitioner's email`);
+      locations.set(target.entry, `Practitioner/${fhirId(found.id)}`);
       return found;
     }
     const id = ourId(target.existing, 'Provider');
@@ -239,7 +247,6 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
   });
 
   // One write: the record, the team, the plans with their goals and tasks.
-  const locations = new Map<Entry, string>();
   const patient: Patient = await at(
     patientEntry.path,
     {
@@ -305,7 +312,8 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
     type: 'transaction-response',
     entry: entries.all.map((entry): BundleEntry => {
       const location = locations.get(entry);
-      return { response: location ? { status: '201 Created', location } : { status: '200 OK' } };
+      const created = CREATED.includes(entry.type);
+      return { response: location ? { status: created ? '201 Created' : '200 OK', location } : { status: '200 OK' } };
     }),
   };
 }

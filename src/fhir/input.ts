@@ -46,9 +46,18 @@ export class Element {
   }
 
   string(max: number, what = this.path): string {
-    const text = this.optionalString(max);
-    if (text === null) throw invalid(this.path, `${what} is required`);
-    return text;
+    return this.required(this.optionalString(max), what);
+  }
+
+  /** `value` read from this element (or below it), refused as missing when null. */
+  required<T>(value: T | null, what = this.path): T {
+    if (value === null) throw invalid(this.path, `${what} is required`);
+    return value;
+  }
+
+  /** A FHIR `date` with year, month and day (YYYY-MM-DD), required. */
+  date(what = this.path): Date {
+    return this.required(this.optionalDate(), what);
   }
 
   /** One of the codes `codes` maps (required unless `fallback` is given). */
@@ -79,6 +88,18 @@ export class Element {
       throw invalid(this.path, `${this.path} must be a dateTime with a zone, e.g. 2026-03-02T09:30:00Z`);
     }
     return at;
+  }
+
+  /** A HumanName in words: its text, else its given names and family name; null when absent. */
+  nameText(max: number): string | null {
+    if (!this.exists) return null;
+    const parts = [
+      ...this.get('given')
+        .list()
+        .map((g) => g.string(100)),
+      this.get('family').optionalString(100),
+    ].filter(Boolean);
+    return this.get('text').optionalString(max) ?? (parts.join(' ').slice(0, max) || null);
   }
 
   /** What a CodeableConcept says in words: its text, else its first coding's display or code; null when absent. */

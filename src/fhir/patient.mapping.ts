@@ -2,7 +2,6 @@ import type { Patient as FhirPatient, PatientContact } from '@medplum/fhirtypes'
 import type { CreatePatientInput, Patient } from '../modules/patients';
 import { fhirId, ref } from './ids';
 import type { Element } from './input';
-import { invalid } from './outcome';
 
 /** The identifier type of a medical record number (HL7 v2 table 0203). */
 const MR = { system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' };
@@ -56,25 +55,10 @@ export function fromPatient(resource: Element): Omit<CreatePatientInput, 'organi
   const identifiers = resource.get('identifier').list();
   const mrn = identifiers.find((i) => i.get('type').codeIn(MR.system) === MR.code) ?? identifiers[0] ?? resource.get('identifier').first();
   const name = resource.get('name').first();
-  const nameText =
-    name.get('text').optionalString(200) ??
-    ([
-      ...name
-        .get('given')
-        .list()
-        .map((g) => g.string(100)),
-      name.get('family').optionalString(100),
-    ]
-      .filter(Boolean)
-      .join(' ') ||
-      null);
-  if (!nameText) name.get('text').string(200, 'Patient.name (text, or given and family)');
-  const birthDate = resource.get('birthDate');
-  if (!birthDate.exists) throw invalid(birthDate.path, 'Patient.birthDate is required');
   return {
     mrn: mrn.get('value').string(64, 'Patient.identifier (the MRN)'),
-    name: nameText!,
-    birthDate: birthDate.optionalDate()!,
+    name: name.required(name.nameText(200), 'Patient.name (text, or given and family)'),
+    birthDate: resource.get('birthDate').date('Patient.birthDate'),
     preferredLanguage:
       resource
         .get('communication')
