@@ -402,6 +402,53 @@ describe('import', () => {
   });
 });
 
+describe('import of a care team', () => {
+  it('takes a provider who left and came back: the ended membership, then the active one', async () => {
+    const w = await world(hub);
+    const doctor = await w.provider();
+    const patientUrl = 'urn:uuid:6b0c7f3e-2222-4000-8000-000000000001';
+    const member = (end?: string) => ({
+      role: [{ text: 'primary physician' }],
+      member: { reference: `Practitioner/${fid(doctor.id)}` },
+      period: { start: '2025-01-01T00:00:00Z', ...(end ? { end } : {}) },
+    });
+    const response = await fhir(hub, 'POST', '', {
+      token: await w.adminToken(),
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: patientUrl,
+            resource: {
+              resourceType: 'Patient',
+              identifier: [{ value: `MRN-${crypto.randomUUID()}` }],
+              name: [{ given: ['Bo'], family: 'Return' }],
+              birthDate: '1970-01-01',
+              managingOrganization: { reference: `Organization/${fid(w.org.id)}` },
+            },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: {
+              resourceType: 'CareTeam',
+              subject: { reference: patientUrl },
+              participant: [member(), member('2025-06-01T00:00:00Z')],
+            },
+            request: { method: 'POST', url: 'CareTeam' },
+          },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    const careTeam = await fhir(hub, 'GET', `/${response.body.entry[1].response.location}`, { token: await w.token(doctor) });
+    expect(careTeam.body.participant.map((p: any) => !!p.period.end)).toEqual([true, false]);
+    expect((await fhir(hub, 'GET', `/${response.body.entry[0].response.location}`, { token: await w.token(doctor) })).body.name).toEqual([
+      { text: 'Bo Return' },
+    ]);
+  });
+});
+
 describe('import safety', () => {
   it('refuses a medication that conflicts with an imported allergy (422, naming the MedicationStatement) and writes nothing', async () => {
     const w = await world(hub);

@@ -196,6 +196,11 @@ export async function importTransaction(ctx: Context, body: unknown): Promise<Bu
     }
   }
 
+  // A provider who left and came back: the ended membership first, or the return would find them still on the team.
+  const first = new Map<string, number>();
+  members.forEach((m, i) => first.set(m.provider.id, first.get(m.provider.id) ?? i));
+  members.sort((a, b) => first.get(a.provider.id)! - first.get(b.provider.id)! || Number(b.ended) - Number(a.ended));
+
   // Plans, and the goals and tasks each one holds.
   const claimed = new Map<Entry, Entry>();
   const claim = (item: Entry, plan: Entry, where: string) => {
