@@ -536,8 +536,10 @@ describe('the HTTP contract', () => {
       expect(response.contentType).toMatch(/^application\/fhir\+json/);
       expect(schemaErrors(response.body)).toEqual([]);
     }
-    const json = await fhir(hub, 'GET', '/metadata?_format=json', { token: admin });
-    expect(json.status).toBe(200);
+    for (const format of ['json', 'application/json', 'application/fhir+json', 'application/fhir%2Bjson']) {
+      const json = await fhir(hub, 'GET', `/metadata?_format=${format}`, { token: admin, accept: 'application/fhir+xml' });
+      expect({ format, status: json.status }).toEqual({ format, status: 200 });
+    }
     expect((await fhir(hub, 'GET', '/metadata', { token: undefined })).status).toBe(401);
   });
 

@@ -74,8 +74,11 @@ export function fhirRouter(deps: FhirDeps): Router {
   // Content negotiation first: JSON only, whatever `_format` or Accept asks.
   router.use((req, res, next) => {
     const format = req.query._format;
+    // An unencoded `+` in the query string arrives as a space: `_format=application/fhir+json` is meant.
     const wanted =
-      typeof format === 'string' ? JSON_FORMATS.has(format.split(';')[0].trim()) : !!req.accepts([FHIR_JSON, 'application/json']);
+      typeof format === 'string'
+        ? JSON_FORMATS.has(format.split(';')[0].trim().replace(/ /g, '+'))
+        : !!req.accepts([FHIR_JSON, 'application/json']);
     if (!wanted) return send(res, 406, outcome(new FhirError(406, 'not-supported', 'This server answers in JSON only (_format=json)')));
     next();
   });
