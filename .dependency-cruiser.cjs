@@ -39,6 +39,20 @@ module.exports = {
       from: { path: '^src/modules/([^/]+)/' },
       to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
     },
+    {
+      name: 'fhir-meets-modules-through-index',
+      severity: 'error',
+      comment: 'src/fhir is a second interface over the modules, like GraphQL: it uses their services through index.ts only.',
+      from: { path: '^src/fhir/' },
+      to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'only-the-app-mounts-fhir',
+      severity: 'error',
+      comment: 'The FHIR interface sits beside GraphQL, above the modules: only the composition root (src/app) imports it.',
+      from: { path: '^src/', pathNot: '^src/(fhir|app)/' },
+      to: { path: '^src/fhir/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

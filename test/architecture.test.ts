@@ -49,6 +49,8 @@ describe('the layers (docs/architecture.md)', () => {
       addImport(root, 'modules/organizations/organizations.service.ts', "import '../patients';");
       addImport(root, 'modules/goals/goals.service.ts', "import '../tasks/task.entity';");
       addImport(root, 'modules/tasks/tasks.service.ts', "import '../../app/modules';");
+      addImport(root, 'fhir/read.ts', "import '../modules/tasks/task.entity';");
+      addImport(root, 'modules/alerts/alerts.service.ts', "import '../../fhir/ids';");
 
       const { code, report } = await checkImports(root);
 
@@ -57,6 +59,8 @@ describe('the layers (docs/architecture.md)', () => {
       expect(report).toContain('no-circular');
       expect(report).toContain('modules-meet-through-index');
       expect(report).toContain('modules-do-not-import-the-app');
+      expect(report).toContain('fhir-meets-modules-through-index');
+      expect(report).toContain('only-the-app-mounts-fhir');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -93,15 +93,18 @@ export function graphqlCors(config: Config): RequestHandler {
   });
 }
 
+/** How an interface words a refusal made before it runs: GraphQL's error shape, or FHIR's OperationOutcome. */
+export type RefusalBody = (code: string, message: string) => object;
+
 /**
- * Rate limits for `/graphql`, per client: requests by bearer token (or by
+ * Rate limits for `/graphql` (and `/fhir/R4`, with its own `body`), per client: requests by bearer token (or by
  * address without one), and failed authentications by address, so guessing
  * tokens is slow. Past a limit: 429 with `Retry-After`. 0 turns a limit off.
  */
-export function graphqlRateLimits(config: Config): RequestHandler[] {
+export function graphqlRateLimits(config: Config, body: RefusalBody = errorBody): RequestHandler[] {
   const { windowMs, requests, authFailures } = config.rateLimit;
   const refused: RateLimitOptions['handler'] = (_req, res, _next, options) => {
-    res.status(options.statusCode).json(errorBody('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After'));
+    res.status(options.statusCode).json(body('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After'));
   };
   const clientKey = (req: express.Request) => {
     const authorization = req.header('authorization');
@@ -111,7 +114,7 @@ export function graphqlRateLimits(config: Config): RequestHandler[] {
       : `ip:${ipKeyGenerator(req.ip ?? '')}`;
   };
   const limiters: RequestHandler[] = [];
-  if (authFailures > 0) limiters.push(failedAuthenticationLimit(windowMs, authFailures));
+  if (authFailures > 0) limiters.push(failedAuthenticationLimit(windowMs, authFailures, body));
   if (requests > 0) {
     limiters.push(
       rateLimit({
@@ -134,7 +137,7 @@ export function graphqlRateLimits(config: Config): RequestHandler[] {
  * `skipSuccessfulRequests`) would refuse a busy clinic behind one address
  * whenever more than `limit` requests are in flight at once.
  */
-function failedAuthenticationLimit(windowMs: number, limit: number): RequestHandler {
+function failedAuthenticationLimit(windowMs: number, limit: number, body: RefusalBody): RequestHandler {
   const failures = new MemoryStore();
   failures.init({ windowMs } as Parameters<MemoryStore['init']>[0]);
   return async (req, res, next) => {
@@ -143,7 +146,7 @@ function failedAuthenticationLimit(windowMs: number, limit: number): RequestHand
     if (seen && seen.totalHits >= limit) {
       const seconds = seen.resetTime ? Math.max(1, Math.ceil((seen.resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
       res.setHeader('Retry-After', String(seconds));
-      res.status(429).json(errorBody('RATE_LIMITED', 'Too many failed authentications; retry after the time in Retry-After'));
+      res.status(429).json(body('RATE_LIMITED', 'Too many failed authentications; retry after the time in Retry-After'));
       return;
     }
     res.once('finish', () => {

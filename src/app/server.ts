@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import { authenticate } from '../auth/authenticate';
@@ -9,6 +10,7 @@ import type { ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
 import { PgNotifyBus } from '../events/bus';
 import { EventFeed } from '../events/feed';
+import { fhirRefusal, fhirRouter } from '../fhir/router';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
 import { startJobs } from './jobs';
@@ -199,6 +201,14 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     inFlight.run(req, res, async () => {
       await graphqlHandler(req, res, next);
     }),
+  );
+  // FHIR R4: the same modules, access rules and audit through a second interface (src/fhir).
+  app.use(
+    '/fhir/R4',
+    graphqlCors(config),
+    ...graphqlRateLimits(config, fhirRefusal),
+    noStore,
+    fhirRouter({ contexts, verifier, em: () => orm.em.fork() as EntityManager, logger, feed }),
   );
   app.use(bodyErrors);
 

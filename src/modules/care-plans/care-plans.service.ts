@@ -13,7 +13,7 @@ import { toConnection, toPage, type PageArgs } from '../../core/pagination';
 import { changePagesLoader } from '../../events/change-pages';
 import { defineEventTypes } from '../../events/event-types';
 import { Provider, providers } from '../providers';
-import { CarePlan, CarePlanStatus } from './care-plan.entity';
+import { CarePlan, CarePlanCategory, CarePlanStatus } from './care-plan.entity';
 import type { CreateCarePlanInput, TransferCarePlanOwnershipInput, UpdateCarePlanInput } from './care-plan.types';
 
 /** DRAFT → ACTIVE ⇄ ON_HOLD → COMPLETED | REVOKED; a draft may be revoked. */
@@ -144,6 +144,60 @@ export const carePlans = {
           category: plan.category,
           status: plan.status,
           owner: ownerId,
+          description: plan.description,
+          warningSigns: plan.warningSigns,
+        }),
+      });
+      return plan;
+    });
+  },
+
+  /**
+   * A plan brought in whole from another system (the FHIR transaction), by
+   * ADMIN, inside the write that registers its patient: in the status it has
+   * there, owned by an active member. CARE_PLAN_CREATED lists what it holds.
+   */
+  async importPlan(
+    ctx: Context,
+    input: {
+      patientId: string;
+      title: string;
+      category: CarePlanCategory;
+      status: CarePlanStatus;
+      ownerId: string;
+      description: string | null;
+      warningSigns: string[];
+    },
+  ): Promise<CarePlan> {
+    access.assertAdmin(ctx);
+    return writePatient(ctx, input.patientId, async (write) => {
+      if (!(await isActiveMember(write.em, input.patientId, input.ownerId))) {
+        throw badInput('ownerId', 'The owner must be an active member of the care team');
+      }
+      if (input.status === CarePlanStatus.ACTIVE) {
+        await write.em.flush();
+        const other = await write.em.count(CarePlan, { patient: input.patientId, category: input.category, status: CarePlanStatus.ACTIVE });
+        if (other) throw badInput('status', `The patient already has an ACTIVE ${input.category} plan`);
+      }
+      const plan = write.em.create(CarePlan, {
+        patient: input.patientId,
+        title: input.title.trim(),
+        category: input.category,
+        status: input.status,
+        owner: input.ownerId,
+        description: input.description,
+        warningSigns: input.warningSigns,
+      });
+      const name = await providers.names(write.em, [ctx.viewer.providerId, input.ownerId]);
+      write.event({
+        type: CarePlanEvent.CARE_PLAN_CREATED,
+        summary: `${name(ctx.viewer.providerId)} imported care plan "${plan.title}" (${plan.category}, ${plan.status}), owned by ${name(input.ownerId)}`,
+        subjects: [plan.id],
+        changes: createdValues({
+          title: plan.title,
+          category: plan.category,
+          status: plan.status,
+          owner: input.ownerId,
           description: plan.description,
           warningSigns: plan.warningSigns,
         }),

@@ -103,6 +103,37 @@ export const goals = {
     return goal;
   },
 
+  /**
+   * A goal brought in with its plan from another system (the FHIR
+   * transaction), by ADMIN, inside the write that registers its patient, in
+   * the status it has there.
+   */
+  async importGoal(
+    ctx: Context,
+    plan: CarePlan,
+    input: { description: string; target: string | null; dueDate: Date | null; status: GoalStatus },
+  ): Promise<Goal> {
+    access.assertAdmin(ctx);
+    const dueDate = input.dueDate ? goals.dueDate(input.dueDate, 'dueDate') : null;
+    return writePatient(ctx, plan.patient.id, async (write) => {
+      const goal = write.em.create(Goal, {
+        carePlan: plan,
+        patient: plan.patient.id,
+        description: input.description.trim(),
+        target: input.target?.trim() || null,
+        dueDate,
+        status: input.status,
+      });
+      write.event({
+        type: GoalEvent.GOAL_ADDED,
+        summary: `Goal "${goal.description}" imported into care plan "${plan.title}"`,
+        subjects: [plan.id, goal.id],
+        changes: createdValues({ description: goal.description, target: goal.target, dueDate: goal.dueDate, status: goal.status }),
+      });
+      return goal;
+    });
+  },
+
   /** The plan owner updates goals; status follows GOAL_TRANSITIONS. */
   async update(ctx: Context, input: UpdateGoalInput): Promise<Goal> {
     const found = await goals.get(ctx, input.id);

@@ -17,7 +17,8 @@ export const patientsModule = defineModule({
   eventTypes: PatientEvent,
 });
 
-export { AllergyCriticality } from './patient.embeddables';
+export { Allergy, AllergyCriticality, Condition, Medication, SupportContact } from './patient.embeddables';
+export type { CreatePatientInput } from './patient.types';
 export { Patient, PatientId } from './patient.entity';
 export { PatientEvent } from './patient-events';
 export { patients } from './patients.service';

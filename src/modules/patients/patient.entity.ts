@@ -1,4 +1,4 @@
-import { Embedded, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Embedded, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { DateResolver } from 'graphql-scalars';
 import { CLINICAL } from '../../auth/clinical';
@@ -12,6 +12,19 @@ export const PatientId = defineIdType('Patient', 'pat');
 
 @Entity({ tableName: 'patient' })
 @Unique({ name: 'patient_organization_mrn_unique', properties: ['organization', 'mrn'] })
+// A list item by its id ("alg_…"): `patients.withListItem`, for FHIR reads of AllergyIntolerance, Condition and MedicationStatement.
+@Index({
+  name: 'patient_allergies_items',
+  expression: 'create index "patient_allergies_items" on "patient" using gin ("allergies" jsonb_path_ops)',
+})
+@Index({
+  name: 'patient_conditions_items',
+  expression: 'create index "patient_conditions_items" on "patient" using gin ("conditions" jsonb_path_ops)',
+})
+@Index({
+  name: 'patient_medications_items',
+  expression: 'create index "patient_medications_items" on "patient" using gin ("medications" jsonb_path_ops)',
+})
 @ObjectType({
   implements: Node,
   description: 'A person receiving care. Visible only to active members of their care team.',

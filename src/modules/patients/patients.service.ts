@@ -13,7 +13,7 @@ import type { MedicationConflict } from '../medication-safety';
 import { organizations } from '../organizations';
 import { providers } from '../providers';
 import { PatientEvent } from './patient-events';
-import { LIST_FIELDS, withItemIds, withoutItemIds } from './patient-lists.service';
+import { LIST_FIELDS, LISTS, withItemIds, withoutItemIds, type ListField } from './patient-lists.service';
 import { conflictsOf, guardNewRecord, guardRecordEdit } from './patient-safety';
 import { Patient } from './patient.entity';
 import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
@@ -101,7 +101,13 @@ export const patients = {
     return Number(row?.n ?? 0);
   },
 
-  async create(ctx: Context, input: CreatePatientInput): Promise<Patient> {
+  /**
+   * ADMIN registers a patient. `within` runs inside the same write, after
+   * PATIENT_CREATED, with the write's context: a record imported whole (the
+   * FHIR transaction) adds its care team, plan, goals and tasks there, so the
+   * patient and everything of it commit together, events in order.
+   */
+  async create(ctx: Context, input: CreatePatientInput, within?: (ctx: Context, patient: Patient) => Promise<void>): Promise<Patient> {
     access.assertAdmin(ctx);
     const org = await organizations.get(ctx, expectId('Organization', input.organizationId, 'organizationId'));
     const mrn = input.mrn.trim();
@@ -121,6 +127,7 @@ export const patients = {
           summary: `Patient record created (MRN ${mrn})${safety.summary}`,
           changes: { ...withoutItemIds(createdValues(fields)), ...safety.changes },
         });
+        if (within) await within(await write.context(), patient);
         return patient;
       });
     } catch (err) {
@@ -129,6 +136,27 @@ export const patients = {
         throw badInput('mrn', 'A patient with this MRN already exists in the organization');
       throw err;
     }
+  },
+
+  /**
+   * The patient whose record holds the list item `itemId` ("alg_…", "cnd_…",
+   * "med_…", "sup_…") and the item, for the care team (clinical content):
+   * NOT_FOUND to anyone else, as for an item that does not exist.
+   */
+  async withListItem<F extends ListField>(ctx: Context, field: F, itemId: string): Promise<{ patient: Patient; item: Patient[F][number] }> {
+    expectId(LISTS[field].id.type, itemId, 'id');
+    const column = ctx.em.getMetadata().find(Patient.name)!.properties[field].fieldNames[0];
+    const rows = await ctx.em.execute<{ id: string }[]>(`select id from patient where ?? @> ?::jsonb limit 1`, [
+      column,
+      JSON.stringify([{ id: itemId }]),
+    ]);
+    if (!rows.length) throw access.refuse(ctx, null, notFound(LISTS[field].id.type, itemId));
+    await access.assertClinical(ctx, rows[0].id).catch((err) => {
+      throw ctx.viewer.isAdmin ? err : notFound(LISTS[field].id.type, itemId);
+    });
+    const patient = (await ctx.loaders.patientById.load(rows[0].id))!;
+    const item = (patient[field] as Patient[F][number][]).find((i) => i.id === itemId)!;
+    return { patient, item };
   },
 
   /** The record's medications that conflict with its allergies (the safety check's view), most serious first. */

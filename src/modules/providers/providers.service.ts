@@ -96,6 +96,12 @@ export const providers = {
     return (id) => (id ? (byId.get(id) ?? 'A former provider') : 'An operator');
   },
 
+  /** The providers of an organization with these emails (compared lower-cased), for matching another system's clinicians to ours. */
+  async inOrganizationByEmail(ctx: Context, organizationId: string, emails: readonly string[]): Promise<Provider[]> {
+    const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+    return wanted.length ? ctx.em.find(Provider, { organization: organizationId, email: { $in: wanted } }) : [];
+  },
+
   /** An organization's providers, in id order. */
   ofOrganization(ctx: Context, organizationId: string, args: PageArgs) {
     return keysetPage(ctx.em, Provider, { organization: organizationId }, toPage(args, ['string']), 'id');

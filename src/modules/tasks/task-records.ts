@@ -58,6 +58,9 @@ export async function insertTask(
     appointment?: Appointment | null;
     /** An occurrence of a recurring task: the series, the occurrence's time per its rule, and how to say when it is. */
     occurrence?: { seriesId: string; at: Date; local: string } | null;
+    /** Where an imported task is in its lifecycle (a new one is REQUESTED), and why. */
+    status?: TaskStatus;
+    statusReason?: string | null;
   },
 ): Promise<Task> {
   const { assigneeId, requesterId, override = null, appointment = null, occurrence = null } = fields;
@@ -78,6 +81,8 @@ export async function insertTask(
     telehealthUrl: appointment?.telehealthUrl ?? null,
     series: occurrence?.seriesId ?? null,
     occurrenceAt: occurrence?.at ?? null,
+    status: fields.status ?? TaskStatus.REQUESTED,
+    statusReason: fields.statusReason ?? null,
   });
   const name = await providers.names(write.em, [requesterId, assigneeId]);
   write.event({
@@ -97,6 +102,7 @@ export async function insertTask(
         medication: task.medication,
         priority: task.priority,
         status: task.status,
+        statusReason: task.statusReason,
         assignee: assigneeId,
         requester: requesterId,
         dueAt: task.dueAt,

@@ -9,7 +9,7 @@ import { assertVersion, badInput, forbidden, invalidTransition, notFound } from 
 import { expectId, typeOfId } from '../../core/ids';
 import { toConnection, toPage, type CursorKey, type Page, type PageArgs } from '../../core/pagination';
 import { withNote, writePatient, type PatientWrite } from '../../core/patient-write';
-import { carePlans } from '../care-plans';
+import { carePlans, type CarePlan } from '../care-plans';
 import { medicationSafety } from '../medication-safety';
 import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
@@ -328,6 +328,66 @@ export const tasks = {
       assigneeId: input.assigneeId,
       requesterId: input.requesterId,
       dueAt: null,
+    });
+  },
+
+  /**
+   * A task brought in with its plan from another system (the FHIR
+   * transaction), by ADMIN, inside the write that registers its patient: in
+   * the status it has there, assigned to an active member, requested by a
+   * provider of the patient's organization, with its notes. A MEDICATION
+   * task's drug passes the allergy check (SAFETY_CONFLICT, no override).
+   */
+  async importTask(
+    ctx: Context,
+    plan: CarePlan,
+    input: {
+      title: string;
+      description: string | null;
+      kind: TaskKind;
+      medication: string | null;
+      priority: TaskPriority;
+      status: TaskStatus;
+      statusReason: string | null;
+      assigneeId: string | null;
+      requesterId: string;
+      dueAt: Date | null;
+      notes: { authorId: string; text: string; at: Date | null }[];
+    },
+  ): Promise<Task> {
+    access.assertAdmin(ctx);
+    if (input.dueAt && !(input.dueAt >= EARLIEST_DUE && input.dueAt < LATEST_DUE)) {
+      throw badInput('dueAt', 'dueAt must be a time between 2000 and 2100');
+    }
+    if (input.medication && input.kind !== TaskKind.MEDICATION) throw badInput('medication', 'Only a MEDICATION task names a medication');
+    return writePatient(ctx, plan.patient.id, async (write) => {
+      if (input.assigneeId && !(await isActiveMember(write.em, plan.patient.id, input.assigneeId))) {
+        throw badInput('assigneeId', 'The assignee must be an active member of the care team');
+      }
+      const patient = await write.em.findOneOrFail(Patient, plan.patient.id);
+      const requester = await write.em.findOne(Provider, input.requesterId);
+      if (requester?.organization.id !== patient.organization.id) {
+        throw badInput('requesterId', "The requester must be a provider of the patient's organization");
+      }
+      if (input.medication) {
+        medicationSafety.guard(write, { allergies: patient.allergies, medications: [{ name: input.medication, field: 'medication' }] });
+      }
+      const task = await insertTask(write, plan, { ...input, medication: input.medication });
+      for (const note of input.notes) {
+        write.em.create(TaskNote, {
+          task,
+          patient: plan.patient.id,
+          author: note.authorId,
+          text: note.text.trim(),
+          createdAt: note.at ?? new Date(),
+        });
+        write.event({
+          type: TaskEvent.TASK_NOTE_ADDED,
+          summary: `A note was imported onto "${task.title}"`,
+          subjects: [plan.id, task.id],
+        });
+      }
+      return task;
     });
   },
 
