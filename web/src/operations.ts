@@ -1,0 +1,381 @@
+/** The GraphQL documents the page sends, and the shapes of their answers (the fields asked for). */
+
+export const OPEN_TASK_STATUSES = ['REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'ON_HOLD'];
+
+export interface Me {
+  id: string;
+  name: string;
+  discipline: string;
+}
+
+interface Edges<T> {
+  edges: { node: T }[];
+}
+
+/** Who the caller is, what needs attention across the panel, and where the event stream stands now. */
+export const ATTENTION = /* GraphQL */ `
+  query DashboardAttention {
+    me {
+      id
+      name
+      discipline
+    }
+    alerts: myAlerts(status: [OPEN], first: 100) {
+      edges {
+        node {
+          id
+          patient {
+            id
+          }
+        }
+      }
+    }
+    urgent: teamTasks(filter: { priority: [STAT, ASAP], status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD] }, first: 100) {
+      edges {
+        node {
+          id
+          patient {
+            id
+          }
+        }
+      }
+    }
+    overdue: teamTasks(filter: { overdue: true }, first: 100) {
+      edges {
+        node {
+          id
+          patient {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+export interface AttentionData {
+  me: Me;
+  alerts: Edges<{ id: string; patient: { id: string } }>;
+  urgent: Edges<{ id: string; patient: { id: string } }>;
+  overdue: Edges<{ id: string; patient: { id: string } }>;
+}
+
+/** The position of the caller's event stream now: subscribing after it replays nothing older. */
+export const CURSOR = /* GraphQL */ `
+  query DashboardCursor {
+    careEventsCursor
+  }
+`;
+
+/** One page of the caller's patients, by name (the panel's index; the page sorts it by attention). */
+export const PATIENT_INDEX = /* GraphQL */ `
+  query DashboardPatients($search: String, $after: String) {
+    patients(first: 100, after: $after, search: $search) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`;
+export interface PatientIndexData {
+  patients: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { node: { id: string; name: string } }[];
+  };
+}
+
+const CARD = /* GraphQL */ `
+  fragment Card on Patient {
+    id
+    name
+    mrn
+    birthDate
+    careTeam(includeEnded: false) {
+      id
+      role
+      provider {
+        id
+        name
+      }
+    }
+    activeCarePlan {
+      id
+      title
+      status
+      version
+      owner {
+        id
+        name
+      }
+      tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
+        totalCount
+        edges {
+          node {
+            id
+            title
+            kind
+            priority
+            status
+            dueAt
+            version
+            assignee {
+              id
+              name
+            }
+          }
+        }
+      }
+      warningSignRules(includeRemoved: false) {
+        id
+        measureCode
+        comparison
+        threshold
+        severity
+        description
+      }
+    }
+    alerts(status: [OPEN, ACKNOWLEDGED], first: 10) {
+      edges {
+        node {
+          id
+          severity
+          status
+          summary
+          instruction
+          raisedAt
+          version
+        }
+      }
+    }
+    checkIns(first: 3) {
+      edges {
+        node {
+          id
+          takenAt
+          source
+          observations {
+            id
+            measureCode
+            value
+            code
+            unit
+            band
+            measure {
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The cards of up to 25 patients in one request (one alias per patient; the hub allows 30). */
+export function cardsQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$p${i}: ID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `p${i}: patient(id: $p${i}) { ...Card }`).join('\n');
+  return `query DashboardCards(${vars}) {\n${fields}\n}\n${CARD}`;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  kind: string;
+  priority: 'ROUTINE' | 'URGENT' | 'ASAP' | 'STAT';
+  status: string;
+  dueAt: string | null;
+  version: number;
+  assignee: { id: string; name: string } | null;
+}
+export interface Alert {
+  id: string;
+  severity: string;
+  status: string;
+  summary: string;
+  instruction: string;
+  raisedAt: string;
+  version: number;
+}
+export interface Rule {
+  id: string;
+  measureCode: string;
+  comparison: string;
+  threshold: number | null;
+  severity: string;
+  description: string;
+}
+export interface Card {
+  id: string;
+  name: string;
+  mrn: string;
+  birthDate: string;
+  careTeam: { id: string; role: string; provider: { id: string; name: string } }[];
+  activeCarePlan: {
+    id: string;
+    title: string;
+    status: string;
+    version: number;
+    owner: { id: string; name: string };
+    tasks: { totalCount: number; edges: { node: Task }[] };
+    warningSignRules: Rule[];
+  } | null;
+  alerts: { edges: { node: Alert }[] };
+  checkIns: {
+    edges: {
+      node: {
+        id: string;
+        takenAt: string;
+        source: string;
+        observations: {
+          id: string;
+          measureCode: string;
+          value: number | null;
+          code: string | null;
+          unit: string;
+          band: string | null;
+          measure: { name: string };
+        }[];
+      };
+    }[];
+  };
+}
+
+/** The measures charted on a patient's card, by code: weight, PHQ-9, pain. */
+export const CHARTED = [
+  { code: '29463-7', label: 'Weight' },
+  { code: '44261-6', label: 'PHQ-9' },
+  { code: '72514-3', label: 'Pain' },
+];
+
+export const DETAILS = /* GraphQL */ `
+  query DashboardDetails($id: ID!) {
+    patient(id: $id) {
+      id
+      weight: trend(measure: "29463-7", days: 30) {
+        ...Trend
+      }
+      phq9: trend(measure: "44261-6", days: 90) {
+        ...Trend
+      }
+      pain: trend(measure: "72514-3", days: 30) {
+        ...Trend
+      }
+    }
+    timeline: patientEvents(patientId: $id, last: 15) {
+      edges {
+        node {
+          id
+          sequence
+          type
+          at
+          summary
+        }
+      }
+    }
+  }
+  fragment Trend on MeasureTrend {
+    days
+    measure {
+      code
+      name
+      unit
+    }
+    points {
+      takenAt
+      value
+    }
+  }
+`;
+export interface Trend {
+  days: number;
+  measure: { code: string; name: string; unit: string };
+  points: { takenAt: string; value: number }[];
+}
+export interface TimelineEvent {
+  id: string;
+  sequence: number;
+  type: string;
+  at: string;
+  summary: string;
+}
+export interface DetailsData {
+  patient: { id: string; weight: Trend; phq9: Trend; pain: Trend } | null;
+  timeline: { edges: { node: TimelineEvent }[] };
+}
+
+/** The one live subscription: every event of every patient on the caller's panel, after a cursor. */
+export const CARE_EVENTS = /* GraphQL */ `
+  subscription DashboardCareEvents($afterCursor: String) {
+    careEvents(afterCursor: $afterCursor) {
+      cursor
+      event {
+        id
+        sequence
+        type
+        at
+        summary
+        patient {
+          id
+          name
+        }
+        task {
+          id
+        }
+      }
+    }
+  }
+`;
+export interface LiveEvent {
+  id: string;
+  sequence: number;
+  type: string;
+  at: string;
+  summary: string;
+  patient: { id: string; name: string };
+  task: { id: string } | null;
+}
+
+export const TRANSITION_TASK = /* GraphQL */ `
+  mutation DashboardTransitionTask($input: TransitionTaskInput!) {
+    transitionTask(input: $input) {
+      id
+      status
+      version
+    }
+  }
+`;
+export const ADD_TASK_NOTE = /* GraphQL */ `
+  mutation DashboardAddTaskNote($input: AddTaskNoteInput!) {
+    addTaskNote(input: $input) {
+      id
+    }
+  }
+`;
+export const ACKNOWLEDGE_ALERT = /* GraphQL */ `
+  mutation DashboardAcknowledgeAlert($input: AcknowledgeAlertInput!) {
+    acknowledgeAlert(input: $input) {
+      id
+      status
+      version
+    }
+  }
+`;
+export const HAND_OVER = /* GraphQL */ `
+  mutation DashboardHandOver($input: TransferCarePlanOwnershipInput!) {
+    transferCarePlanOwnership(input: $input) {
+      id
+      version
+      owner {
+        id
+      }
+    }
+  }
+`;
