@@ -7,6 +7,7 @@ import {
   CURSOR,
   PATIENT_INDEX,
   cardsQuery,
+  type Alert,
   type AttentionData,
   type Card,
   type LiveEvent,
@@ -34,7 +35,10 @@ function attentionOf(data: AttentionData): Map<string, Attention> {
       counts.set(node.patient.id, c);
     }
   };
-  count(data.alerts.edges, 'alerts');
+  count(
+    data.alerts.edges.filter((e) => e.node.status === 'OPEN'),
+    'alerts',
+  );
   count(data.urgent.edges, 'urgent');
   count(data.overdue.edges, 'overdue');
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -71,6 +75,7 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
   const { token } = session;
   const [me, setMe] = useState<Me | null>(null);
   const [attention, setAttention] = useState<Map<string, Attention>>(new Map());
+  const [alerts, setAlerts] = useState<Map<string, Alert[]>>(new Map());
   const [index, setIndex] = useState<{ id: string; name: string }[] | null>(null);
   const [total, setTotal] = useState(0);
   const [search, setSearch] = useState('');
@@ -110,6 +115,9 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
     const data = await gql<AttentionData>(token, ATTENTION);
     setMe(data.me);
     setAttention(attentionOf(data));
+    const byPatient = new Map<string, Alert[]>();
+    for (const { node } of data.alerts.edges) byPatient.set(node.patient.id, [...(byPatient.get(node.patient.id) ?? []), node]);
+    setAlerts(byPatient);
   }, [token]);
   const loadCards = useCallback(
     async (ids: string[]) => {
@@ -214,9 +222,16 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
   const visible = sorted.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
   const missing = visible.filter((p) => !(p.id in cards)).map((p) => p.id);
+  // Cards being read: a re-sort while they load must not read them again.
+  const loading = useRef(new Set<string>());
   useEffect(() => {
-    if (missing.length) loadCards(missing).catch((err) => setNotice({ text: explain(err), error: true }));
-  }, [missing.join(',')]);
+    const ids = missing.filter((id) => !loading.current.has(id));
+    if (ids.length === 0) return;
+    ids.forEach((id) => loading.current.add(id));
+    loadCards(ids)
+      .catch((err) => setNotice({ text: explain(err), error: true }))
+      .finally(() => ids.forEach((id) => loading.current.delete(id)));
+  }, [[...missing].sort().join(',')]);
   const ready = index !== null && me !== null && missing.length === 0;
 
   const act = useCallback(
@@ -307,6 +322,7 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
                   token={token}
                   highlighted={highlighted.has(p.id)}
                   attention={attention.get(p.id)?.badges ?? []}
+                  alerts={alerts.get(p.id) ?? []}
                   act={act}
                 />
               ) : (

@@ -8,6 +8,7 @@ import {
   DETAILS,
   HAND_OVER,
   TRANSITION_TASK,
+  type Alert,
   type Card,
   type DetailsData,
   type Me,
@@ -30,6 +31,7 @@ export function PatientCard({
   token,
   highlighted,
   attention,
+  alerts,
   act,
 }: {
   card: Card;
@@ -37,12 +39,11 @@ export function PatientCard({
   token: string;
   highlighted: boolean;
   attention: string[];
+  alerts: Alert[];
   act: Act;
 }) {
   const plan = card.activeCarePlan;
   const tasks = plan?.tasks.edges.map((e) => e.node) ?? [];
-  const alerts = card.alerts.edges.map((e) => e.node);
-  const latest = card.checkIns.edges[0]?.node;
   const headingId = `patient-${card.id}`;
   return (
     <article
@@ -133,14 +134,6 @@ export function PatientCard({
         <p class="muted">No active care plan.</p>
       )}
 
-      {latest && (
-        <p class="checkin">
-          Latest check-in {formatDateTime(latest.takenAt)} ({words(latest.source)}):{' '}
-          {latest.observations
-            .map((o) => `${o.measure.name} ${o.value ?? words(o.code ?? '')}${o.value !== null && o.unit !== '1' ? ` ${o.unit}` : ''}`)
-            .join(', ')}
-        </p>
-      )}
       <Details card={card} token={token} />
     </article>
   );
@@ -283,8 +276,16 @@ function Details({ card, token }: { card: Card; token: string }) {
         }
       }}
     >
-      <summary>Trends and timeline</summary>
+      <summary>Check-ins, trends and timeline</summary>
       {error && <p role="alert">{error}</p>}
+      {data?.patient?.checkIns.edges.map(({ node }) => (
+        <p key={node.id} class="checkin">
+          Check-in {formatDateTime(node.takenAt)} ({words(node.source)}):{' '}
+          {node.observations
+            .map((o) => `${o.measure.name} ${o.value ?? words(o.code ?? '')}${o.value !== null && o.unit !== '1' ? ` ${o.unit}` : ''}`)
+            .join(', ')}
+        </p>
+      ))}
       {data?.patient && (
         <div class="charts">
           {[data.patient.weight, data.patient.phq9, data.patient.pain]

@@ -54,7 +54,8 @@ export const ATTENTION = /* GraphQL */ `
 `;
 export interface AttentionData {
   me: Me;
-  alerts: Edges<{ id: string; patient: { id: string } }>;
+  /** Open and acknowledged alerts of the whole panel (one query, not one per patient card); open ones count for attention. */
+  alerts: Edges<Alert & { patient: { id: string } }>;
   urgent: Edges<{ id: string; patient: { id: string } }>;
   overdue: Edges<{ id: string; patient: { id: string } }>;
 }
@@ -259,6 +260,24 @@ export const DETAILS = /* GraphQL */ `
   query DashboardDetails($id: ID!) {
     patient(id: $id) {
       id
+      checkIns(first: 3) {
+        edges {
+          node {
+            id
+            takenAt
+            source
+            observations {
+              id
+              value
+              code
+              unit
+              measure {
+                name
+              }
+            }
+          }
+        }
+      }
       weight: trend(measure: "29463-7", days: 30) {
         ...Trend
       }
@@ -306,8 +325,14 @@ export interface TimelineEvent {
   at: string;
   summary: string;
 }
+export interface CheckIn {
+  id: string;
+  takenAt: string;
+  source: string;
+  observations: { id: string; value: number | null; code: string | null; unit: string; measure: { name: string } }[];
+}
 export interface DetailsData {
-  patient: { id: string; weight: Trend; phq9: Trend; pain: Trend } | null;
+  patient: { id: string; checkIns: Edges<CheckIn>; weight: Trend; phq9: Trend; pain: Trend } | null;
   timeline: { edges: { node: TimelineEvent }[] };
 }
 

@@ -1,0 +1,291 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { LiveAddNoteDocument, LiveTransitionDocument } from './__generated__/graphql';
+import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
+import { ok, world, type World } from './support/factories';
+import { signToken } from '../src/auth/tokens';
+import { Discipline, type Provider } from '../src/modules/providers';
+import { TaskKind, TaskPriority, TaskStatus, tasks, type Task } from '../src/modules/tasks';
+import type { CarePlan } from '../src/modules/care-plans';
+import type { Patient } from '../src/modules/patients';
+
+/**
+ * The dashboard page end to end in Debian's Chromium (`apt-get install -y
+ * chromium`), driven by playwright-core: one hub and one browser for the
+ * file, a fresh browser context (its own sessionStorage) per clinician.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(__dirname, '../docs/dashboard.png');
+
+let hub: TestHub;
+let w: World;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const unique = () => crypto.randomBytes(3).toString('hex');
+const origin = () => hub.url.replace(/\/graphql$/, '');
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  [hub, browser] = await Promise.all([
+    startTestHub(),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    }),
+  ]);
+  w = await world(hub);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+/** A page in a context of its own, 1280 px wide, in a time zone other than the server's. */
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId: 'America/Chicago', locale: 'en-GB' });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** Opens the page and signs in with one click on the demo provider; resolves once the panel shows and the feed is live. */
+async function signIn(page: Page, provider: Provider): Promise<number> {
+  await page.goto(`${origin()}/`);
+  await page.getByLabel('Find a provider').fill(provider.name);
+  const button = page.getByRole('button', { name: new RegExp(provider.name) });
+  await button.waitFor();
+  const clicked = Date.now();
+  await button.click();
+  await page.locator('[data-panel-ready]').waitFor();
+  const ms = Date.now() - clicked;
+  await page.locator('[data-live="live"]').waitFor();
+  return ms;
+}
+
+/** Waits until the locator matches exactly `count` elements (playwright-core has no expect of its own). */
+async function countReaches(locator: Locator, count: number, timeout = 10_000): Promise<void> {
+  const until = Date.now() + timeout;
+  let seen = await locator.count();
+  while (seen !== count && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await locator.count();
+  }
+  expect(seen).toBe(count);
+}
+
+const card = (page: Page, patient: Patient) => page.locator(`article[data-patient="${patient.id}"]`);
+const taskRow = (page: Page, task: Task) => page.locator(`tr[data-task="${task.id}"]`);
+
+async function task(
+  plan: CarePlan,
+  by: Provider,
+  assignee: Provider,
+  fields: { title?: string; priority?: TaskPriority; path?: TaskStatus[] } = {},
+) {
+  let t = await tasks.create(w.contextOf(by), {
+    carePlanId: plan.id,
+    title: fields.title ?? `Task ${unique()}`,
+    kind: TaskKind.HOME_VISIT,
+    priority: fields.priority ?? TaskPriority.ROUTINE,
+    assigneeId: assignee.id,
+    dueAt: new Date(Date.now() + 86_400_000),
+  });
+  for (const to of fields.path ?? []) t = await tasks.transition(w.contextOf(assignee), { id: t.id, expectedVersion: t.version, to });
+  return t;
+}
+
+describe('the care-team dashboard page', () => {
+  let doctor: Provider;
+  let nurse: Provider;
+  let patients: Patient[];
+  let plans: CarePlan[];
+  let page: Page;
+
+  beforeAll(async () => {
+    const tag = unique();
+    doctor = await w.provider({ name: `Dr. Page ${tag}`, discipline: Discipline.PHYSICIAN });
+    nurse = await w.provider({ name: `Nurse Page ${tag}`, discipline: Discipline.NURSE });
+    // 25 patients, alphabetical by name; the last one alphabetically gets a STAT task, so attention-first is visible.
+    patients = [];
+    plans = [];
+    for (let i = 0; i < 25; i += 5) {
+      const batch = await Promise.all(
+        Array.from({ length: 5 }, async (_, k) => {
+          const patient = await w.patient(
+            [
+              [doctor, 'primary physician'],
+              [nurse, 'home nurse'],
+            ],
+            { name: `Patient ${String(i + k + 1).padStart(2, '0')} ${tag}` },
+          );
+          const plan = await w.plan(patient, doctor, { title: `Home recovery ${i + k + 1}` });
+          await task(plan, doctor, nurse);
+          await task(plan, doctor, doctor, { path: [TaskStatus.ACCEPTED] });
+          return [patient, plan] as const;
+        }),
+      );
+      for (const [patient, plan] of batch) {
+        patients.push(patient);
+        plans.push(plan);
+      }
+    }
+    await task(plans[24], doctor, nurse, { title: 'Same-day wound review', priority: TaskPriority.STAT });
+  }, 120_000);
+
+  it('signs a demo clinician in with one click and shows the panel, patients needing attention first', async () => {
+    page = await newPage();
+    const ms = await signIn(page, doctor);
+    await countReaches(page.locator('article[data-patient]'), 25);
+    const first = page.locator('article[data-patient]').first();
+    expect(await first.getAttribute('data-patient')).toBe(patients[24].id);
+    expect(await first.locator('.badges').innerText()).toMatch(/1 STAT\/ASAP task/);
+    expect(await page.locator('article[data-patient]').nth(1).getAttribute('data-patient')).toBe(patients[0].id);
+    // The plan, its owner (the viewer: "you"), its open tasks with priority and assignee.
+    await card(page, patients[0]).getByText(`Home recovery 1`).first().waitFor();
+    expect(await card(page, patients[0]).locator('.plan').innerText()).toMatch(/owner you/);
+    expect(await card(page, patients[24]).locator('tbody tr').count()).toBe(3);
+
+    // First load: the JavaScript the page needs, gzipped; time to panel (logged, not asserted).
+    const html = await (await fetch(`${origin()}/`)).text();
+    let gzipped = 0;
+    for (const [, asset] of html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)) {
+      gzipped += zlib.gzipSync(Buffer.from(await (await fetch(`${origin()}${asset}`)).arrayBuffer())).length;
+    }
+    expect(gzipped).toBeLessThan(300 * 1024);
+    const reloadStarted = Date.now();
+    await page.reload();
+    await page.locator('[data-panel-ready]').waitFor();
+    const reloadMs = Date.now() - reloadStarted;
+    console.log(
+      `dashboard page: first-load JavaScript ${(gzipped / 1024).toFixed(1)} KB gzipped; panel of 25 patients ${ms} ms after the sign-in click, ${reloadMs} ms after a reload`,
+    );
+    await page.locator('[data-live="live"]').waitFor();
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('shows a change sent over HTTP by someone else within a second, highlighted', async () => {
+    const target = plans[3];
+    const t = await task(target, doctor, nurse, { title: `Check blood pressure ${unique()}` });
+    await taskRow(page, t).first().waitFor();
+    const sent = Date.now();
+    ok(await hub.gql(LiveAddNoteDocument, { input: { taskId: t.id, text: 'Called, will visit at 3 pm' } }, await w.token(nurse)));
+    await page
+      .locator('.events li', { hasText: `${t.title}` })
+      .filter({ hasText: 'note' })
+      .first()
+      .waitFor();
+    await card(page, patients[3]).and(page.locator('.highlight')).waitFor();
+    console.log(`dashboard page: a note added over HTTP showed ${Date.now() - sent} ms later`);
+  });
+
+  it('completes a task in the page, and the event reaches a second browser live', async () => {
+    const t = await task(plans[5], doctor, doctor, {
+      title: `Review medication ${unique()}`,
+      path: [TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS],
+    });
+    const nursePage = await newPage({ width: 1024, height: 768 });
+    await signIn(nursePage, nurse);
+    await taskRow(nursePage, t).first().waitFor();
+    await taskRow(page, t).first().waitFor();
+
+    await taskRow(page, t)
+      .getByRole('button', { name: `Complete task “${t.title}”` })
+      .click();
+    await page.getByText(`“${t.title}”: completed.`).waitFor();
+    // The nurse's page learns of it over its own subscription: the event is listed and the task leaves the open tasks.
+    await nursePage.locator('.events li[data-type="TASK_STATUS_CHANGED"]', { hasText: t.title }).waitFor();
+    await taskRow(nursePage, t).waitFor({ state: 'detached' });
+    await taskRow(page, t).waitFor({ state: 'detached' });
+  });
+
+  it('adds a note to a task, and the plan owner hands the plan over with a note', async () => {
+    const t = await task(plans[6], doctor, doctor, { title: `Call the family ${unique()}` });
+    const row = taskRow(page, t);
+    await row.getByRole('button', { name: `Add a note to “${t.title}”` }).click();
+    await page.getByLabel(`Note on “${t.title}”`).fill('Daughter will be there on Tuesday');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByText(`Note added to “${t.title}”.`).waitFor();
+    await page.locator('.events li[data-type="TASK_NOTE_ADDED"]', { hasText: t.title }).waitFor();
+
+    const patient = patients[6];
+    await card(page, patient).getByRole('button', { name: 'Hand over this plan…' }).click();
+    await card(page, patient)
+      .getByLabel('New owner')
+      .selectOption({ label: `${nurse.name} (home nurse)` });
+    await card(page, patient).getByLabel('Hand-over note').fill('Back on Monday; wound care is the priority');
+    await card(page, patient).getByRole('button', { name: 'Hand over', exact: true }).click();
+    await page.locator('.events li[data-type="CARE_PLAN_OWNER_CHANGED"]', { hasText: patient.name }).waitFor();
+    await card(page, patient).locator('.plan').getByText(`owner ${nurse.name}`).first().waitFor();
+  });
+
+  it('shows a CONFLICT as "changed by someone else — reloaded", never overwriting it', async () => {
+    const t = await task(plans[7], doctor, doctor, { title: `Order blood test ${unique()}` });
+    // A page whose live feed never connects: it keeps the version it loaded while the task changes elsewhere.
+    const stale = await newPage();
+    await stale.routeWebSocket(/\/graphql$/, () => {});
+    await stale.goto(`${origin()}/`);
+    await stale.getByLabel('Find a provider').fill(doctor.name);
+    await stale.getByRole('button', { name: new RegExp(doctor.name) }).click();
+    await taskRow(stale, t)
+      .getByRole('button', { name: `Accept task “${t.title}”` })
+      .waitFor();
+
+    ok(
+      await hub.gql(
+        LiveTransitionDocument,
+        { input: { id: t.id, expectedVersion: t.version, to: TaskStatus.ACCEPTED } },
+        await w.token(doctor),
+      ),
+    );
+    await taskRow(stale, t)
+      .getByRole('button', { name: `Accept task “${t.title}”` })
+      .click();
+    await stale.getByText(`“${t.title}” was changed by someone else — reloaded`).waitFor();
+    // Reloaded: the task as it is now (accepted, so the next step is Start).
+    await taskRow(stale, t)
+      .getByRole('button', { name: `Start task “${t.title}”` })
+      .waitFor();
+    expect(await taskRow(stale, t).locator('.status').innerText()).toBe('accepted');
+  });
+
+  it('asks to sign in again when the token expires and the hub closes the live connection (4403)', async () => {
+    const short = await newPage();
+    await short.goto(`${origin()}/`);
+    await short.getByLabel(/^Token/).fill(await signToken(TEST_SECRET, { sub: doctor.id }, '4s'));
+    await short.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await short.locator('[data-live="live"]').waitFor();
+    await short.getByText('Your session has ended (the token expired or was refused): sign in again.').waitFor({ timeout: 10_000 });
+    await short.getByRole('heading', { name: 'Sign in with a bearer token' }).waitFor();
+    expect(await short.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+  });
+
+  it('catches up after a server restart with every missed event, each once', async () => {
+    const port = Number(new URL(hub.url).port);
+    const t = await task(plans[9], doctor, nurse, { title: `Physiotherapy ${unique()}` });
+    await taskRow(page, t).first().waitFor();
+    const nurseToken = await w.token(nurse);
+
+    await hub.close();
+    await page.locator('[data-live="reconnecting"]').waitFor();
+    // While the page's hub is down, another instance on the same database takes three notes.
+    const other = await startTestHub();
+    try {
+      const notes = ['First call', 'Second call', 'Third call'];
+      for (const text of notes) ok(await other.gql(LiveAddNoteDocument, { input: { taskId: t.id, text } }, nurseToken));
+      hub = await startTestHub({}, undefined, port);
+      await page.locator('[data-live="live"]').waitFor({ timeout: 20_000 });
+      const missed = page.locator('.events li[data-type="TASK_NOTE_ADDED"]', { hasText: t.title });
+      await countReaches(missed, 3);
+      const ids = await missed.evaluateAll((items) => items.map((i) => i.getAttribute('data-event')));
+      expect(new Set(ids).size).toBe(3);
+      // Nothing more arrives twice later.
+      await page.waitForTimeout(500);
+      expect(await missed.count()).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
+});
