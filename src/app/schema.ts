@@ -4,6 +4,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/clinical';
 import { registerEventTypes } from '../events/event-types';
+import { CareEventsResolver } from '../events/care-events.resolver';
 import { EventResolver } from '../events/events.resolver';
 import { buildSubgraph, printSubgraphSdl } from './federation';
 import { MODULES } from './modules';
@@ -14,7 +15,12 @@ import { NodeResolver } from './node.resolver';
 type ResolverClasses = NonEmptyArray<Function>;
 
 /** The kernel's resolvers (node, events) and every module's. */
-export const RESOLVERS = [NodeResolver, EventResolver, ...MODULES.flatMap((module) => module.resolvers)] as unknown as ResolverClasses;
+export const RESOLVERS = [
+  NodeResolver,
+  EventResolver,
+  CareEventsResolver,
+  ...MODULES.flatMap((module) => module.resolvers),
+] as unknown as ResolverClasses;
 
 /**
  * type-graphql insists on a PubSub once any @Subscription exists, but ours

@@ -22,8 +22,8 @@ import type { DocumentLimits } from './limits';
  * shared by every subscription that asks the same. A care team's dashboards
  * all send the same subscription; a thousand of them then cost a handful of
  * executions per event, not a thousand. Sharing is safe because the result
- * depends only on the event, the viewer (access is decided per viewer) and
- * the operation. Events not carried in a ResolutionScope (none today) are
+ * depends only on the event, the viewer (access is decided per viewer), the
+ * operation and, for `careEvents`, the stream's cursor. Events not carried in a ResolutionScope (none today) are
  * executed per subscription, as graphql-js would.
  */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
@@ -37,17 +37,18 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterabl
     args.variableValues ?? null,
   ]);
   const run = (payload: unknown) => execute({ ...args, rootValue: payload }) as Promise<ExecutionResult> | ExecutionResult;
-  const shared = (payload: unknown) => payload as { scope?: unknown; event?: { id: string } } | null;
+  // A careEvents delivery carries the caller's cursor, which differs between streams: it is part of what is shared.
+  const shared = (payload: unknown) => payload as { scope?: unknown; event?: { id: string }; cursor?: string } | null;
 
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
       const step = await source.next();
       if (step.done) return { done: true, value: undefined };
-      const { scope, event } = shared(step.value) ?? {};
+      const { scope, event, cursor } = shared(step.value) ?? {};
       const value =
         scope instanceof ResolutionScope && event
-          ? await scope.memo(`${event.id} ${key}`, async () => run(step.value))
+          ? await scope.memo(`${event.id} ${cursor ?? ''} ${key}`, async () => run(step.value))
           : await run(step.value);
       return { done: false, value };
     },

@@ -91,3 +91,62 @@ export function membershipLoader(em: EntityManager, providerId: string | null): 
     return patientIds.map((id) => members.has(id));
   });
 }
+
+/**
+ * A stretch of a patient's event sequence during which a provider was on its
+ * care team: from the event that added them (`from`, CARE_TEAM_MEMBER_ADDED)
+ * through the event that ended that membership (`to`, CARE_TEAM_MEMBER_ENDED),
+ * or still open (`to` null). The care-team module records those two events in
+ * the write that starts or ends the membership, naming the membership among
+ * their subjects; this is the membership rule in sequence terms, for the
+ * feed that follows a caller's panel across patients (events/care-events.ts).
+ */
+export interface MembershipSpan {
+  from: number;
+  to: number | null;
+}
+
+/** The care-team module's event types that start and end a membership (text: the kernel imports no module). */
+const MEMBERSHIP_STARTED = 'CARE_TEAM_MEMBER_ADDED';
+const MEMBERSHIP_ENDED = 'CARE_TEAM_MEMBER_ENDED';
+
+/** Does this event start or end a care-team membership (so the team, in sequence terms, changes with it)? */
+export function changesMembership(event: { type: string }): boolean {
+  return event.type === MEMBERSHIP_STARTED || event.type === MEMBERSHIP_ENDED;
+}
+
+/**
+ * patientId → providerId → that provider's membership spans on the patient,
+ * oldest first, for the given patients (and only `providerId`'s when given),
+ * as committed now. One statement; the partial index `event_membership_idx`
+ * holds exactly the events it reads.
+ */
+export async function membershipSpans(
+  em: EntityManager,
+  patientIds: readonly string[],
+  providerId?: string,
+): Promise<Map<string, Map<string, MembershipSpan[]>>> {
+  const spans = new Map<string, Map<string, MembershipSpan[]>>();
+  if (!patientIds.length) return spans;
+  const knex = em.getKnex();
+  const query = knex('event as e')
+    .join('care_team_member as m', function () {
+      this.on(knex.raw('m.id = any(e.subject_ids)')).andOn('m.patient_id', 'e.patient_id');
+    })
+    .select('e.patient_id', 'm.provider_id', 'e.type', 'e.sequence')
+    .whereIn('e.patient_id', [...patientIds])
+    .whereIn('e.type', [MEMBERSHIP_STARTED, MEMBERSHIP_ENDED])
+    .orderBy([{ column: 'e.patient_id' }, { column: 'e.sequence' }]);
+  if (providerId) query.where('m.provider_id', providerId);
+  const rows = await em.execute<{ patient_id: string; provider_id: string; type: string; sequence: number }[]>(query);
+  for (const row of rows) {
+    let byProvider = spans.get(row.patient_id);
+    if (!byProvider) spans.set(row.patient_id, (byProvider = new Map()));
+    let list = byProvider.get(row.provider_id);
+    if (!list) byProvider.set(row.provider_id, (list = []));
+    const sequence = Number(row.sequence);
+    if (row.type === MEMBERSHIP_STARTED) list.push({ from: sequence, to: null });
+    else if (list.length && list.at(-1)!.to === null) list.at(-1)!.to = sequence;
+  }
+  return spans;
+}

@@ -44,3 +44,10 @@ export function expectId(type: string, id: string, field: string): string {
   if (typeOfId(id) !== type) throw badInput(field, `${field} is not a ${type} id`);
   return id;
 }
+
+/** The id prefix a type declared (`Patient` → `pat`), for encodings that store only the hex part of its ids. */
+export function prefixOf(type: string): string {
+  const prefix = prefixByType.get(type);
+  if (prefix === undefined) throw new Error(`No id type ${type} is defined`);
+  return prefix;
+}

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { FieldChange } from '../core/changes';
 import { defineIdType, typeOfId } from '../core/ids';
@@ -19,6 +19,12 @@ export const EventId = defineIdType('Event', 'evt');
  */
 @Entity({ tableName: 'event' })
 @Unique({ name: 'event_patient_sequence_unique', properties: ['patient', 'sequence'] })
+// The events that start and end care-team memberships, which careEvents reads as the caller's spans (auth/membership.ts).
+@Index({
+  name: 'event_membership_idx',
+  expression:
+    'create index "event_membership_idx" on "event" ("patient_id", "sequence") where "type" in (\'CARE_TEAM_MEMBER_ADDED\', \'CARE_TEAM_MEMBER_ENDED\')',
+})
 @ObjectType({ implements: Node, simpleResolvers: true, description: "One recorded change to a patient's care." })
 export class Event implements Node {
   [OptionalProps]?: 'at' | 'actor' | 'subjectIds' | 'changes' | 'note';

@@ -108,6 +108,7 @@ export class EventFeed {
       .catch((err) => {
         this.logger.error({ err, patientId }, 'event fan-out failed; subscribers will catch up from the table');
         this.byPatient.get(patientId)?.forEach((s) => s.resync());
+        this.everyPatient.forEach((s) => s.resync());
       })
       .finally(() => {
         if (this.queues.get(patientId) === next) this.queues.delete(patientId);

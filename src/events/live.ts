@@ -43,7 +43,7 @@ export interface Delivery extends LiveEvent {
  * flags `overflow`, and the stream catches up from the events table, so a
  * slow dashboard costs memory for a while, never other dashboards' latency.
  */
-class Inbox implements FeedSubscriber {
+export class Inbox implements FeedSubscriber {
   private items: Delivery[] = [];
   private overflow = false;
   private wake: (() => void) | null = null;
@@ -80,7 +80,7 @@ class Inbox implements FeedSubscriber {
 }
 
 /** A patient's events after `after` (and before `before`), from the table, each batch with the team as of its reading. */
-async function* readFromTable(feed: EventFeed, patientId: string, after: number, before = Infinity): AsyncGenerator<Delivery> {
+export async function* readFromTable(feed: EventFeed, patientId: string, after: number, before = Infinity): AsyncGenerator<Delivery> {
   for (;;) {
     const fork = feed.em.fork();
     const events = await fork.find(
@@ -104,7 +104,7 @@ async function* readFromTable(feed: EventFeed, patientId: string, after: number,
  * client went away while the subscription was being set up, and a generator
  * that never started skips its `finally`.
  */
-function abortable(run: (signal: AbortSignal) => AsyncGenerator<LiveItem>, unsubscribe: () => void): AsyncGenerator<LiveItem> {
+export function abortable<T>(run: (signal: AbortSignal) => AsyncGenerator<T>, unsubscribe: () => void): AsyncGenerator<T> {
   const abort = new AbortController();
   const generator = run(abort.signal);
   const close = generator.return.bind(generator);
@@ -120,7 +120,7 @@ function abortable(run: (signal: AbortSignal) => AsyncGenerator<LiveItem>, unsub
 }
 
 /** `unsubscribe`, also when what follows the subscription up to the stream's start fails. */
-async function leavingOnFailure<T>(unsubscribe: () => void, setUp: () => Promise<T>): Promise<T> {
+export async function leavingOnFailure<T>(unsubscribe: () => void, setUp: () => Promise<T>): Promise<T> {
   try {
     return await setUp();
   } catch (err) {
