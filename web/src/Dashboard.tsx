@@ -4,8 +4,8 @@ import { formatTime, timeZone, words } from './format';
 import { startLiveFeed, type LiveState } from './live';
 import {
   ATTENTION,
-  CURSOR,
   PATIENT_INDEX,
+  START,
   cardsQuery,
   type Alert,
   type AttentionData,
@@ -13,6 +13,7 @@ import {
   type LiveEvent,
   type Me,
   type PatientIndexData,
+  type StartData,
 } from './operations';
 import { PatientCard } from './PatientCard';
 
@@ -93,12 +94,13 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
   searchRef.current = search;
 
   const loadIndex = useCallback(
-    async (term: string) => {
+    async (term: string, first?: PatientIndexData) => {
       const all: { id: string; name: string }[] = [];
       let after: string | null = null;
       let count = 0;
       for (let i = 0; i < MAX_INDEX_PAGES; i++) {
-        const { patients }: PatientIndexData = await gql<PatientIndexData>(token, PATIENT_INDEX, { search: term || null, after });
+        const { patients }: PatientIndexData =
+          i === 0 && first ? first : await gql<PatientIndexData>(token, PATIENT_INDEX, { search: term || null, after });
         all.push(...patients.edges.map((e) => e.node));
         count = patients.totalCount;
         if (!patients.pageInfo.hasNextPage) break;
@@ -111,14 +113,17 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
     },
     [token],
   );
-  const loadAttention = useCallback(async () => {
-    const data = await gql<AttentionData>(token, ATTENTION);
-    setMe(data.me);
-    setAttention(attentionOf(data));
-    const byPatient = new Map<string, Alert[]>();
-    for (const { node } of data.alerts.edges) byPatient.set(node.patient.id, [...(byPatient.get(node.patient.id) ?? []), node]);
-    setAlerts(byPatient);
-  }, [token]);
+  const loadAttention = useCallback(
+    async (known?: AttentionData) => {
+      const data = known ?? (await gql<AttentionData>(token, ATTENTION));
+      setMe(data.me);
+      setAttention(attentionOf(data));
+      const byPatient = new Map<string, Alert[]>();
+      for (const { node } of data.alerts.edges) byPatient.set(node.patient.id, [...(byPatient.get(node.patient.id) ?? []), node]);
+      setAlerts(byPatient);
+    },
+    [token],
+  );
   const loadCards = useCallback(
     async (ids: string[]) => {
       for (let i = 0; i < ids.length; i += PAGE_SIZE) {
@@ -164,8 +169,9 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
     const seen = new Set<string>();
     (async () => {
       try {
-        const { careEventsCursor } = await gql<{ careEventsCursor: string }>(token, CURSOR);
-        await Promise.all([loadAttention(), loadIndex(searchRef.current)]);
+        const start = await gql<StartData>(token, START, { search: searchRef.current || null });
+        await Promise.all([loadAttention(start), loadIndex(searchRef.current, start)]);
+        const { careEventsCursor } = start;
         if (cancelled) return;
         feed = startLiveFeed(token, careEventsCursor, {
           onEvent: (event) => {

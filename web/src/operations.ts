@@ -12,18 +12,24 @@ interface Edges<T> {
   edges: { node: T }[];
 }
 
-/** Who the caller is, what needs attention across the panel, and where the event stream stands now. */
-export const ATTENTION = /* GraphQL */ `
-  query DashboardAttention {
+/** Who the caller is and what needs attention across the panel. */
+const ATTENTION_FIELDS = /* GraphQL */ `
+  fragment Attention on Query {
     me {
       id
       name
       discipline
     }
-    alerts: myAlerts(status: [OPEN], first: 100) {
+    alerts: myAlerts(status: [OPEN, ACKNOWLEDGED], first: 100) {
       edges {
         node {
           id
+          severity
+          status
+          summary
+          instruction
+          raisedAt
+          version
           patient {
             id
           }
@@ -52,6 +58,50 @@ export const ATTENTION = /* GraphQL */ `
     }
   }
 `;
+const INDEX_FIELDS = /* GraphQL */ `
+  fragment PatientIndex on PatientConnection {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+`;
+
+/**
+ * The page's first request: the position of the caller's event stream now
+ * (asked first, in the request that loads the panel, as careEventsCursor's
+ * documentation says: subscribing after it replays whatever changed since),
+ * what needs attention, and the first page of the patient index.
+ */
+export const START = /* GraphQL */ `
+  query DashboardStart($search: String) {
+    careEventsCursor
+    ...Attention
+    patients(first: 100, search: $search) {
+      ...PatientIndex
+    }
+  }
+  ${ATTENTION_FIELDS}
+  ${INDEX_FIELDS}
+`;
+export interface StartData extends AttentionData, PatientIndexData {
+  careEventsCursor: string;
+}
+
+/** What needs attention, again (after a live event or a change made on the page). */
+export const ATTENTION = /* GraphQL */ `
+  query DashboardAttention {
+    ...Attention
+  }
+  ${ATTENTION_FIELDS}
+`;
 export interface AttentionData {
   me: Me;
   /** Open and acknowledged alerts of the whole panel (one query, not one per patient card); open ones count for attention. */
@@ -59,13 +109,6 @@ export interface AttentionData {
   urgent: Edges<{ id: string; patient: { id: string } }>;
   overdue: Edges<{ id: string; patient: { id: string } }>;
 }
-
-/** The position of the caller's event stream now: subscribing after it replays nothing older. */
-export const CURSOR = /* GraphQL */ `
-  query DashboardCursor {
-    careEventsCursor
-  }
-`;
 
 /** One page of the caller's patients, by name (the panel's index; the page sorts it by attention). */
 export const PATIENT_INDEX = /* GraphQL */ `
