@@ -10,6 +10,8 @@ import { signToken } from '../src/auth/tokens';
 import { Discipline, type Provider } from '../src/modules/providers';
 import { TaskKind, TaskPriority, TaskStatus, tasks, type Task } from '../src/modules/tasks';
 import type { CarePlan } from '../src/modules/care-plans';
+import { CheckInSource, checkIns } from '../src/modules/check-ins';
+import { AlertSeverity, RuleComparison, warningSigns } from '../src/modules/warning-signs';
 import type { Patient } from '../src/modules/patients';
 
 /**
@@ -163,7 +165,53 @@ describe('the care-team dashboard page', () => {
       `dashboard page: first-load JavaScript ${(gzipped / 1024).toFixed(1)} KB gzipped; panel of 25 patients ${ms} ms after the sign-in click, ${reloadMs} ms after a reload`,
     );
     await page.locator('[data-live="live"]').waitFor();
+  });
+
+  it('acknowledges an open alert, and charts check-ins with the warning-sign thresholds', async () => {
+    const patient = await w.patient(
+      [
+        [doctor, 'cardiologist'],
+        [nurse, 'heart-failure nurse'],
+      ],
+      { name: 'Helen Achterberg' },
+    );
+    const plan = await w.plan(patient, doctor, { title: 'Heart-failure follow-up' });
+    await task(plan, doctor, nurse, { title: 'Telephone follow-up: weights and symptoms', path: [TaskStatus.ACCEPTED] });
+    await warningSigns.add(w.contextOf(doctor), {
+      carePlanId: plan.id,
+      measure: '29463-7',
+      comparison: RuleComparison.ABOVE,
+      threshold: 70,
+      severity: AlertSeverity.HIGH,
+      instruction: 'Call the patient today: breathlessness, ankles; consider an extra furosemide dose.',
+      assignRole: 'heart-failure nurse',
+    });
+    const weights = [68.2, 68.4, 68.1, 68.6, 68.3, 68.9, 69.5, 70.9];
+    for (const [i, value] of weights.entries()) {
+      await checkIns.record(w.contextOf(nurse), {
+        patientId: patient.id,
+        takenAt: new Date(Date.now() - (weights.length - 1 - i) * 2 * 86_400_000 - 3_600_000),
+        source: CheckInSource.DEVICE,
+        values: [{ measure: '29463-7', value }],
+      });
+    }
+    // The alert (raised by the last check-in) puts the patient first, live.
+    const first = page.locator('article[data-patient]').first();
+    await page.locator(`article[data-patient="${patient.id}"]:first-child`).waitFor();
+    expect(await first.locator('.badges').innerText()).toMatch(/1 open alert/);
+    await first.getByRole('button', { name: 'Acknowledge alert' }).waitFor();
+
+    await first.getByText('Check-ins, trends and timeline').click();
+    const chart = first.getByRole('img', { name: /Body weight|Weight/ });
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toMatch(/8 values, latest 70\.9 kg; warning sign above 70 kg/);
+    expect(await first.locator('.threshold line').count()).toBe(1);
     await page.screenshot({ path: SCREENSHOT });
+
+    await first.getByRole('button', { name: 'Acknowledge alert' }).click();
+    await page.getByText('Alert acknowledged.').waitFor();
+    await page.locator('.events li[data-type="ALERT_ACKNOWLEDGED"]', { hasText: patient.name }).waitFor();
+    await first.getByRole('button', { name: 'Acknowledge alert' }).waitFor({ state: 'detached' });
   });
 
   it('shows a change sent over HTTP by someone else within a second, highlighted', async () => {
