@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { LiveAddNoteDocument, LiveTransitionDocument } from './__generated__/graphql';
 import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
@@ -335,5 +338,109 @@ describe('the care-team dashboard page', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+/**
+ * A minimal OpenID Connect provider for the test: discovery, an authorization
+ * endpoint that has "logged in" `subject` at once and redirects back with a
+ * code, a token endpoint that checks the PKCE verifier against the challenge,
+ * and its keys. CORS open, as identity providers are for public clients.
+ */
+async function fakeIdentityProvider(subject: () => string) {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256', use: 'sig' };
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
+  const seen = { verifierChecked: 0 };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url!, issuer);
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/.well-known/openid-configuration') {
+      send(200, { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
+    } else if (url.pathname === '/jwks') {
+      send(200, { keys: [jwk] });
+    } else if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+        return send(400, { error: 'invalid_request' });
+      }
+      const code = crypto.randomBytes(16).toString('hex');
+      codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')!, clientId: q.get('client_id')! });
+      res.writeHead(302, { location: `${q.get('redirect_uri')}?code=${code}&state=${encodeURIComponent(q.get('state')!)}` });
+      res.end();
+    } else if (url.pathname === '/token' && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const form = new URLSearchParams(body);
+      const grant = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      const challenge = crypto
+        .createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url');
+      if (
+        !grant ||
+        grant.challenge !== challenge ||
+        grant.redirectUri !== form.get('redirect_uri') ||
+        grant.clientId !== form.get('client_id')
+      ) {
+        return send(400, { error: 'invalid_grant' });
+      }
+      seen.verifierChecked += 1;
+      const accessToken = await new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: 'test' })
+        .setIssuer(issuer)
+        .setAudience('care-hub')
+        .setSubject(subject())
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(privateKey);
+      send(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 600 });
+    } else {
+      send(404, { error: 'not_found' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { issuer, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('OpenID Connect sign-in (authorization code + PKCE)', () => {
+  let idp: Awaited<ReturnType<typeof fakeIdentityProvider>>;
+  let oidcHub: TestHub;
+  let clinician: Provider;
+
+  beforeAll(async () => {
+    idp = await fakeIdentityProvider(() => clinician.id);
+    oidcHub = await startTestHub({
+      JWT_JWKS_URL: `${idp.issuer}/jwks`,
+      JWT_ISSUER: idp.issuer,
+      JWT_AUDIENCE: 'care-hub',
+      OIDC_CLIENT_ID: 'care-hub-dashboard',
+    });
+    clinician = await w.provider({ name: `Dr. Federated ${unique()}` });
+    await w.patient([clinician], { name: `Patient of ${clinician.name}` });
+  });
+  afterAll(async () => {
+    await oidcHub?.close();
+    await idp?.close();
+  });
+
+  it("signs in at the identity provider and shows the clinician's panel, with no code or token left in the URL", async () => {
+    const page = await newPage();
+    const pageUrl = oidcHub.url.replace(/graphql$/, '');
+    await page.goto(pageUrl);
+    await page.getByRole('button', { name: `Sign in at ${new URL(idp.issuer).host}` }).click();
+    await page.locator('[data-panel-ready]').waitFor();
+    expect(page.url()).toBe(pageUrl);
+    expect(idp.seen.verifierChecked).toBe(1);
+    expect(await page.locator('.who').innerText()).toContain(clinician.name);
+    await page.getByRole('heading', { name: `Patient of ${clinician.name}` }).waitFor();
+    // What stays in the tab: the session token, not the PKCE verifier.
+    const stored = await page.evaluate(() => Object.keys((globalThis as unknown as { sessionStorage: object }).sessionStorage));
+    expect(stored).toEqual(['carehub.token']);
   });
 });

@@ -4,6 +4,7 @@ import { MeDocument } from './__generated__/graphql';
 import { startTestHub, type TestHub } from './support/hub';
 import { ok, world, type World } from './support/factories';
 import { DASHBOARD_DIR } from '../src/app/dashboard';
+import { loadConfig } from '../src/core/config';
 import { providers } from '../src/modules/providers';
 import { Discipline } from '../src/modules/providers';
 
@@ -47,10 +48,44 @@ describe('the dashboard page', () => {
   });
 });
 
+describe('OpenID Connect settings', () => {
+  it('need the identity provider (JWT_ISSUER, a URL, and JWT_JWKS_URL) besides OIDC_CLIENT_ID', () => {
+    expect(() => loadConfig({ OIDC_CLIENT_ID: 'dashboard' })).toThrow(/OIDC_CLIENT_ID: needs JWT_ISSUER/);
+    expect(() => loadConfig({ OIDC_CLIENT_ID: 'dashboard', JWT_ISSUER: 'idp', JWT_JWKS_URL: 'https://idp.example.org/jwks' })).toThrow(
+      /JWT_ISSUER: must be the identity provider's URL/,
+    );
+    const config = loadConfig({
+      OIDC_CLIENT_ID: 'dashboard',
+      JWT_ISSUER: 'https://idp.example.org/realms/care',
+      JWT_JWKS_URL: 'https://idp.example.org/jwks',
+    });
+    expect(config.oidc).toEqual({ issuer: 'https://idp.example.org/realms/care', clientId: 'dashboard', scope: 'openid profile' });
+  });
+
+  it("let the page reach the identity provider in production: its origin is in the page's connect-src", async () => {
+    const withOidc = await startTestHub({
+      NODE_ENV: 'production',
+      OIDC_CLIENT_ID: 'dashboard',
+      JWT_ISSUER: 'https://idp.example.org/realms/care',
+      JWT_JWKS_URL: 'https://idp.example.org/jwks',
+    });
+    try {
+      const response = await fetch(`${origin(withOidc)}/`);
+      expect(response.headers.get('content-security-policy')).toMatch(/connect-src 'self' https:\/\/idp\.example\.org(;|$)/);
+      expect(await (await fetch(`${origin(withOidc)}/auth/options`)).json()).toEqual({
+        demo: false,
+        oidc: { issuer: 'https://idp.example.org/realms/care', clientId: 'dashboard', scope: 'openid profile' },
+      });
+    } finally {
+      await withOidc.close();
+    }
+  });
+});
+
 describe('the demo sign-in', () => {
   it('lists demo providers by name and gives a token that signs in as the one picked', async () => {
     const provider = await w.provider({ name: `Dr. Demo ${Date.now()}` });
-    expect(await (await fetch(`${origin(hub)}/auth/options`)).json()).toEqual({ demo: true });
+    expect(await (await fetch(`${origin(hub)}/auth/options`)).json()).toEqual({ demo: true, oidc: null });
     const list = await fetch(`${origin(hub)}/auth/demo-providers?search=${encodeURIComponent(provider.name)}`);
     expect(list.headers.get('cache-control')).toBe('no-store');
     const { providers: listed } = (await list.json()) as { providers: { id: string; name: string; organization: string }[] };
@@ -90,7 +125,7 @@ describe('the demo sign-in', () => {
 
   it('is refused in production: no demo providers listed and no token issued', async () => {
     const provider = await w.provider();
-    expect(await (await fetch(`${origin(production)}/auth/options`)).json()).toEqual({ demo: false });
+    expect(await (await fetch(`${origin(production)}/auth/options`)).json()).toEqual({ demo: false, oidc: null });
     const list = await fetch(`${origin(production)}/auth/demo-providers`);
     expect(list.status).toBe(403);
     const token = await fetch(`${origin(production)}/auth/demo-token`, {

@@ -56,9 +56,10 @@ interface DemoProviderRow {
 }
 
 /**
- * The demo sign-in the page offers outside production (docs/contract.md,
- * "The dashboard page"): `GET /auth/options` says what sign-in the page may
- * offer; `GET /auth/demo-providers?search=` lists demo providers (see
+ * The sign-in routes of the page (docs/contract.md, "The dashboard page"):
+ * `GET /auth/options` says what sign-in the page may offer (the demo, an
+ * OpenID Connect provider: issuer, client id, scope); and the demo sign-in
+ * outside production: `GET /auth/demo-providers?search=` lists demo providers (see
  * DEMO_EMAIL) by name, up to 50; `POST /auth/demo-token` `{ providerId }`
  * answers `{ token, expiresAt }` for one of them. With NODE_ENV=production,
  * or without the HS256 secret to sign with, both demo routes answer 403
@@ -69,7 +70,7 @@ export function serveDemoSignIn(app: Express, { config, orm, secret }: { config:
   const auth = express.Router();
   auth.use(noStore);
   auth.get('/options', (_req, res) => {
-    res.json({ demo: enabled });
+    res.json({ demo: enabled, oidc: config.oidc });
   });
   auth.use(['/demo-providers', '/demo-token'], (_req, res, next) => {
     if (enabled) return next();

@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { demoProviders, demoToken, explain, signInOptions, type DemoProvider, type Session } from './api';
 import { words } from './format';
+import { startOidcLogin, type OidcOptions } from './oidc';
 
 /**
- * Sign-in: outside production the hub offers its demo providers (one click
- * gets a token from POST /auth/demo-token); otherwise paste a bearer token.
+ * Sign-in: at the OpenID Connect provider when the hub names one; outside
+ * production the hub's demo providers (one click gets a token from POST
+ * /auth/demo-token); and always by pasting a bearer token.
  */
 export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): void; reason: string | null }) {
   const [demo, setDemo] = useState(false);
+  const [oidc, setOidc] = useState<OidcOptions | null>(null);
   const [providers, setProviders] = useState<DemoProvider[]>([]);
   const [search, setSearch] = useState('');
   const [token, setToken] = useState('');
@@ -15,7 +18,10 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
 
   useEffect(() => {
     signInOptions().then(
-      (o) => setDemo(o.demo),
+      (o) => {
+        setDemo(o.demo);
+        setOidc(o.oidc);
+      },
       () => setError('The hub cannot be reached: check that it is running, then reload.'),
     );
   }, []);
@@ -37,6 +43,14 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
         <p role="alert" class="notice error">
           {error}
         </p>
+      )}
+      {oidc && (
+        <section aria-labelledby="oidc-heading">
+          <h2 id="oidc-heading">Sign in with your organization</h2>
+          <button type="button" onClick={() => startOidcLogin(oidc).catch((err: Error) => setError(err.message))}>
+            Sign in at {new URL(oidc.issuer).host}
+          </button>
+        </section>
       )}
       {demo && (
         <section aria-labelledby="demo-heading">

@@ -112,7 +112,7 @@ async function json<T>(response: Response): Promise<T> {
   return body;
 }
 
-export async function signInOptions(): Promise<{ demo: boolean }> {
+export async function signInOptions(): Promise<{ demo: boolean; oidc: import('./oidc').OidcOptions | null }> {
   return json(await fetch('/auth/options'));
 }
 
