@@ -313,6 +313,42 @@ describe('the care-team dashboard page', () => {
     expect(await short.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
   });
 
+  it('drops a patient from the panel live when the clinician leaves the care team', async () => {
+    const patient = await w.patient([nurse], { name: `Leaving ${unique()}` });
+    const membership = await w.addMember(patient, doctor, 'consultant');
+    await card(page, patient).waitFor();
+    await w.endMembership(membership);
+    await card(page, patient).waitFor({ state: 'detached' });
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+  });
+
+  it('works with the keyboard alone and fits a tablet screen', async () => {
+    const tablet = await newPage({ width: 768, height: 1024 });
+    await tablet.goto(`${origin()}/`);
+    await tablet.getByLabel('Find a provider').waitFor();
+    // Tab order: the provider search first (before it only the page itself), then each provider's button.
+    await tablet.keyboard.press('Tab');
+    expect(await tablet.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('type'))).toBe('search');
+    await tablet.keyboard.type(nurse.name);
+    await tablet.getByRole('button', { name: new RegExp(nurse.name) }).waitFor();
+    await tablet.keyboard.press('Tab');
+    await tablet.keyboard.press('Enter');
+    await tablet.locator('[data-panel-ready]').waitFor();
+    // No sideways scrolling at 768 px: the live activity moves below the panel.
+    const overflow = await tablet.evaluate(() => {
+      const root = (globalThis as any).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    // Every button and field has an accessible name.
+    const unnamed = await tablet
+      .locator('button, input, select, textarea')
+      .evaluateAll(
+        (elements) => elements.filter((e: any) => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim())).length,
+      );
+    expect(unnamed).toBe(0);
+  });
+
   it('catches up after a server restart with every missed event, each once', async () => {
     const port = Number(new URL(hub.url).port);
     const t = await task(plans[9], doctor, nurse, { title: `Physiotherapy ${unique()}` });
@@ -421,8 +457,10 @@ describe('OpenID Connect sign-in (authorization code + PKCE)', () => {
       JWT_AUDIENCE: 'care-hub',
       OIDC_CLIENT_ID: 'care-hub-dashboard',
     });
-    clinician = await w.provider({ name: `Dr. Federated ${unique()}` });
-    await w.patient([clinician], { name: `Patient of ${clinician.name}` });
+    // Its own data through its own hub: the first hub of this file was restarted by the tests above.
+    const federated = await world(oidcHub);
+    clinician = await federated.provider({ name: `Dr. Federated ${unique()}` });
+    await federated.patient([clinician], { name: `Patient of ${clinician.name}` });
   });
   afterAll(async () => {
     await oidcHub?.close();

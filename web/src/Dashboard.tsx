@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, explain, gql, type Session } from './api';
+import { ApiError, explain, gql, gqlPartial, type Session } from './api';
 import { formatTime, timeZone, words } from './format';
 import { startLiveFeed, type LiveState } from './live';
 import {
@@ -124,14 +124,20 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
     },
     [token],
   );
+  /** Reads patients' cards; resolves to those no longer visible to the caller (NOT_FOUND: off the panel now). */
   const loadCards = useCallback(
     async (ids: string[]) => {
+      const gone: string[] = [];
       for (let i = 0; i < ids.length; i += PAGE_SIZE) {
         const chunk = ids.slice(i, i + PAGE_SIZE);
         const variables = Object.fromEntries(chunk.map((id, n) => [`p${n}`, id]));
-        const data = await gql<Record<string, Card | null>>(token, cardsQuery(chunk.length), variables);
-        setCards((prev) => ({ ...prev, ...Object.fromEntries(chunk.map((id, n) => [id, data[`p${n}`]])) }));
+        const { data, errors } = await gqlPartial<Record<string, Card | null>>(token, cardsQuery(chunk.length), variables);
+        const other = errors.find((e) => e.extensions?.code !== 'NOT_FOUND');
+        if (other) throw new ApiError(other.message, other.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+        chunk.forEach((id, n) => data[`p${n}`] ?? gone.push(id));
+        setCards((prev) => ({ ...prev, ...Object.fromEntries(chunk.map((id, n) => [id, data[`p${n}`] ?? null])) }));
       }
+      return gone;
     },
     [token],
   );
@@ -149,11 +155,13 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
         pending.current = { ids: new Set(), timer: null };
         try {
           const known = new Set(indexRef.current?.map((p) => p.id));
-          await Promise.all([
+          const [, , gone] = await Promise.all([
             loadAttention(),
             ids.some((id) => !known.has(id)) ? loadIndex(searchRef.current) : null,
             loadCards(ids.filter((id) => id in cardsRef.current)),
           ]);
+          // A patient whose care team the clinician left: off the index too.
+          if (gone.length > 0) await loadIndex(searchRef.current);
         } catch (err) {
           setNotice({ text: explain(err), error: true });
         }
@@ -257,13 +265,14 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
         });
       }
       try {
-        await Promise.all([loadCards([patientId]), loadAttention()]);
+        const [gone] = await Promise.all([loadCards([patientId]), loadAttention()]);
+        if (gone.length > 0) await loadIndex(searchRef.current);
       } catch (err) {
         setNotice({ text: explain(err), error: true });
       }
       return done;
     },
-    [loadCards, loadAttention],
+    [loadCards, loadAttention, loadIndex],
   );
 
   if (failure) {

@@ -69,8 +69,22 @@ export function whenUnauthenticated(callback: () => void): void {
   onUnauthenticated = callback;
 }
 
-/** Sends one GraphQL operation; resolves to `data`, or throws the first error as an ApiError. */
-export async function gql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; field?: string };
+}
+
+/**
+ * Sends one GraphQL operation; resolves to `data` and the errors of fields
+ * that failed alone (a patient card no longer visible), or throws when there
+ * is no data at all (the first error as an ApiError).
+ */
+export async function gqlPartial<T>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data: T; errors: GraphQLError[] }> {
   let response: Response;
   try {
     response = await fetch('/graphql', {
@@ -81,18 +95,23 @@ export async function gql<T>(token: string, query: string, variables: Record<str
   } catch {
     throw new ApiError('The hub cannot be reached', 'NETWORK');
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    data?: T;
-    errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-  };
-  const first = body.errors?.[0];
-  if (first) {
-    const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
-    if (code === 'UNAUTHENTICATED') onUnauthenticated();
-    throw new ApiError(first.message, code, first.extensions?.field);
+  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GraphQLError[] };
+  const errors = body.errors ?? [];
+  if (errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) onUnauthenticated();
+  if (body.data == null) {
+    const first = errors[0];
+    if (first) throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.extensions?.field);
+    throw new ApiError(`The hub answered ${response.status}`, 'HTTP_ERROR');
   }
-  if (!response.ok || body.data === undefined) throw new ApiError(`The hub answered ${response.status}`, 'HTTP_ERROR');
-  return body.data;
+  return { data: body.data, errors };
+}
+
+/** Sends one GraphQL operation; resolves to `data`, or throws the first error as an ApiError. */
+export async function gql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const { data, errors } = await gqlPartial<T>(token, query, variables);
+  const first = errors[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.extensions?.field);
+  return data;
 }
 
 export interface DemoProvider {
