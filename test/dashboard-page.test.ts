@@ -160,12 +160,18 @@ describe('the care-team dashboard page', () => {
       gzipped += zlib.gzipSync(Buffer.from(await (await fetch(`${origin()}${asset}`)).arrayBuffer())).length;
     }
     expect(gzipped).toBeLessThan(300 * 1024);
-    const reloadStarted = Date.now();
-    await page.reload();
-    await page.locator('[data-panel-ready]').waitFor();
-    const reloadMs = Date.now() - reloadStarted;
+    // Three reloads (the session stays in the tab): the median is less at the mercy of a busy machine.
+    const reloads: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      await page.reload();
+      await page.locator('[data-panel-ready]').waitFor();
+      reloads.push(Date.now() - started);
+    }
+    const median = [...reloads].sort((a, b) => a - b)[1];
     console.log(
-      `dashboard page: first-load JavaScript ${(gzipped / 1024).toFixed(1)} KB gzipped; panel of 25 patients ${ms} ms after the sign-in click, ${reloadMs} ms after a reload`,
+      `dashboard page: first-load JavaScript ${(gzipped / 1024).toFixed(1)} KB gzipped; panel of 25 patients ${ms} ms after the ` +
+        `sign-in click; after a reload ${median} ms (median of ${reloads.join(', ')} ms)`,
     );
     await page.locator('[data-live="live"]').waitFor();
   });

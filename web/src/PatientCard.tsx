@@ -128,7 +128,9 @@ export function PatientCard({
               </tbody>
             </table>
           )}
-          {plan.tasks.totalCount > tasks.length && <p class="muted">and {plan.tasks.totalCount - tasks.length} more open tasks</p>}
+          {plan.tasks.pageInfo.hasNextPage && (
+            <p class="muted">Only the first 20 open tasks are shown (the teamTasks worklist has them all).</p>
+          )}
         </section>
       ) : (
         <p class="muted">No active care plan.</p>

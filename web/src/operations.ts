@@ -160,7 +160,9 @@ const CARD = /* GraphQL */ `
         name
       }
       tasks(first: 20, status: [REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD]) {
-        totalCount
+        pageInfo {
+          hasNextPage
+        }
         edges {
           node {
             id
@@ -268,7 +270,7 @@ export interface Card {
     status: string;
     version: number;
     owner: { id: string; name: string };
-    tasks: { totalCount: number; edges: { node: Task }[] };
+    tasks: { pageInfo: { hasNextPage: boolean }; edges: { node: Task }[] };
     warningSignRules: Rule[];
   } | null;
   alerts: { edges: { node: Alert }[] };
