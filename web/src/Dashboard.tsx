@@ -249,17 +249,17 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
   const ready = index !== null && me !== null && missing.length === 0;
 
   const act = useCallback(
-    async (patientId: string, what: string, change: () => Promise<unknown>) => {
+    async (patientId: string, { subject, done: said }: { subject: string; done: string }, change: () => Promise<unknown>) => {
       let done = false;
       try {
         await change();
-        setNotice({ text: `${what}.`, error: false });
+        setNotice({ text: `${said}.`, error: false });
         done = true;
       } catch (err) {
         setNotice({
           text:
             err instanceof ApiError && err.code === 'CONFLICT'
-              ? `${what.split(':')[0]} was changed by someone else — reloaded. Check it and try again.`
+              ? `${subject} was changed by someone else — reloaded. Check it and try again.`
               : explain(err),
           error: true,
         });

@@ -15,8 +15,11 @@ import {
   type Task,
 } from './operations';
 
-/** Runs a change for the card: the panel shows what happened (or what went wrong) and reloads the patient. */
-export type Act = (patientId: string, what: string, change: () => Promise<unknown>) => Promise<boolean>;
+/**
+ * Runs a change for the card: the panel says `done` (or what went wrong: a CONFLICT as "`subject` was changed by
+ * someone else — reloaded") and reloads the patient.
+ */
+export type Act = (patientId: string, message: { subject: string; done: string }, change: () => Promise<unknown>) => Promise<boolean>;
 
 /** The next step of a task assigned to me, as the button says it (the FHIR lifecycle, docs/contract.md). */
 const NEXT_STEP: Record<string, { to: string; label: string }> = {
@@ -83,7 +86,7 @@ export function PatientCard({
                   <button
                     type="button"
                     onClick={() =>
-                      act(card.id, 'Alert acknowledged', () =>
+                      act(card.id, { subject: 'The alert', done: 'Alert acknowledged' }, () =>
                         gql(token, ACKNOWLEDGE_ALERT, { input: { id: alert.id, expectedVersion: alert.version } }),
                       )
                     }
@@ -163,7 +166,7 @@ function TaskRow({ task, patientId, me, token, act }: { task: Task; patientId: s
               type="button"
               aria-label={`${next.label} task “${task.title}”`}
               onClick={() =>
-                act(patientId, `“${task.title}”: ${words(next.to)}`, () =>
+                act(patientId, { subject: `“${task.title}”`, done: `“${task.title}”: ${words(next.to)}` }, () =>
                   gql(token, TRANSITION_TASK, { input: { id: task.id, expectedVersion: task.version, to: next.to } }),
                 )
               }
@@ -190,7 +193,7 @@ function TaskRow({ task, patientId, me, token, act }: { task: Task; patientId: s
               onSubmit={async (e) => {
                 e.preventDefault();
                 if (!note.trim()) return;
-                const done = await act(patientId, `Note added to “${task.title}”`, () =>
+                const done = await act(patientId, { subject: `“${task.title}”`, done: `Note added to “${task.title}”` }, () =>
                   gql(token, ADD_TASK_NOTE, { input: { taskId: task.id, text: note } }),
                 );
                 if (done) {
@@ -231,7 +234,7 @@ function HandOver({ card, token, act }: { card: Card; token: string; act: Act })
       aria-label={`Hand over “${plan.title}”`}
       onSubmit={async (e) => {
         e.preventDefault();
-        const done = await act(card.id, `“${plan.title}” handed over`, () =>
+        const done = await act(card.id, { subject: `“${plan.title}”`, done: `“${plan.title}” handed over` }, () =>
           gql(token, HAND_OVER, { input: { id: plan.id, expectedVersion: plan.version, newOwnerId: to, note: note.trim() || undefined } }),
         );
         if (done) setOpen(false);
