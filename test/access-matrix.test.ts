@@ -2,6 +2,7 @@ import { parse, type GraphQLObjectType } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
 import { buildHubSchema } from '../src/app/schema';
+import { encodeCareCursor } from '../src/events/care-cursor';
 import type { CarePlan } from '../src/modules/care-plans';
 import type { Goal } from '../src/modules/goals';
 import type { Patient } from '../src/modules/patients';
@@ -216,6 +217,14 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => (d?.auditTrail?.totalCount ?? 0) > 0 && d?.auditTrail.edges[0].node.patientId === f.patient.id,
       expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+    },
+  ],
+  'Query.careEventsCursor': [
+    {
+      query: () => 'query AccessCareEventsCursor { careEventsCursor }',
+      // The cursor is opaque to clients; it names the panel's patients by their ids' bytes.
+      seen: (d, f) => typeof d?.careEventsCursor === 'string' && carries(d.careEventsCursor, f.patient.id),
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
   'Query.carePlan': [
@@ -667,6 +676,25 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
     },
   ],
+  'Subscription.careEvents': [
+    {
+      name: 'live',
+      query: () => 'subscription AccessCareEvents { careEvents { cursor event { id type summary task { title } patient { name } } } }',
+      trigger: (f) => addNoteAsOwner(f, 'note for the panel'),
+      seen: (d, f) => d?.careEvents?.event?.type === 'TASK_NOTE_ADDED' && d.careEvents.event.patient.name === f.patient.name,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+    {
+      name: 'from a cursor that claims the whole history of the patient',
+      query: () =>
+        'subscription AccessCareEventsResumed($after: String) { careEvents(afterCursor: $after) { cursor event { id summary patient { name } } } }',
+      variables: (f, viewer) => ({ after: encodeCareCursor(f.ids[viewer] ?? 'operator', new Map([[f.patient.id, 0]])) }),
+      trigger: (f) => addNoteAsOwner(f, 'note for the panel'),
+      // Members get what they were there for; the former member and the outsider nothing, the patient is dropped.
+      seen: (d, f) => d?.careEvents?.event?.patient?.name === f.patient.name,
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+    },
+  ],
   'Subscription.patientEvents': [
     {
       query: () =>
@@ -689,6 +717,11 @@ async function noSubscriptionsLeft() {
 async function subscriptionRunning() {
   for (let i = 0; i < 150 && hub.subscriptions() === 0; i++) await new Promise((r) => setTimeout(r, 20));
   expect(hub.subscriptions()).toBe(1);
+}
+
+/** Does a careEvents cursor name the patient (its id's 16 bytes)? */
+function carries(cursor: string, patientId: string): boolean {
+  return Buffer.from(cursor, 'base64url').includes(Buffer.from(patientId.slice(-32), 'hex'));
 }
 
 async function addNoteAsOwner(f: Fixture, text: string) {

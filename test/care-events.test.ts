@@ -109,8 +109,10 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
   it('without afterCursor delivers live events only', async () => {
     const [nurse, doctor] = [await w.provider(), await w.provider()];
     const a = await patientOf(nurse, doctor);
+    for (let i = 0; i < 150 && hub.subscriptions() > 0; i++) await settle(20); // earlier tests' closed
     const feed = await watch(nurse);
-    await settle(300); // the subscription has started
+    for (let i = 0; i < 150 && hub.subscriptions() === 0; i++) await settle(20);
+    await settle(300); // and has read where the panel stands
     const from = await lastSequence(a.patient);
     await note(a.task, doctor, 'live');
     await feed.received(1);
@@ -278,6 +280,51 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
     expect(ofPatient(got, joined)).toEqual(await stored(joined, joinedFrom - 1));
     expect(ofPatient(got, left.patient)).toEqual([]);
     expect(ofPatient(got, passing)).toEqual([]);
+  });
+
+  it('catches up from the table after its LISTEN connection is cut, a patient joined during the outage from the event that adds me', async () => {
+    const [nurse, doctor] = [await w.provider(), await w.provider()];
+    const mine = await patientOf(nurse, doctor);
+    const other = await w.patient([doctor]);
+    const task = await w.task(await w.plan(other, doctor), doctor);
+    const from = await lastSequence(mine.patient);
+    const feed = await watch(nurse, await cursorOf(nurse));
+    await settle(300);
+    await hub.orm.em
+      .getConnection()
+      .execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN care_events%' and pid <> pg_backend_pid()",
+      );
+    await note(mine.task, doctor, 'during the outage');
+    await note(task, doctor, 'before the nurse joined');
+    const joinedAt = (await lastSequence(other)) + 1;
+    await w.addMember(other, nurse);
+    await note(task, doctor, 'after the nurse joined');
+    await feed.received(3, 15_000);
+    await settle();
+    const got = delivered(feed);
+    expect(ofPatient(got, mine.patient)).toEqual(await stored(mine.patient, from));
+    expect(ofPatient(got, other)).toEqual(await stored(other, joinedAt - 1));
+  });
+
+  it('puts every patient it reads on the audit trail: the cursor’s panel, and each delivered event’s patient, named after the operation', async () => {
+    const [nurse, doctor] = [await w.provider(), await w.provider()];
+    const a = await patientOf(nurse, doctor);
+    const b = await patientOf(nurse, doctor);
+    const feed = await watch(nurse, await cursorOf(nurse));
+    await note(a.task, doctor, 'audited');
+    await feed.received(1);
+    const reads = async (patient: Patient) =>
+      (
+        await hub.orm.em
+          .getConnection()
+          .execute<{ operation: string }[]>(
+            "select operation from audit_record where patient_id = ? and actor_sub = ? and kind = 'READ' order by id",
+            [patient.id, nurse.id],
+          )
+      ).map((r) => r.operation);
+    expect(await reads(a.patient)).toEqual(['query CareEventsCursor { careEventsCursor }', 'subscription CareEvents { careEvents }']);
+    expect(await reads(b.patient)).toEqual(['query CareEventsCursor { careEventsCursor }']);
   });
 
   it('refuses a cursor it did not hand out, or handed to someone else, with BAD_USER_INPUT on afterCursor', async () => {

@@ -51,7 +51,7 @@ const ROOT_TYPE_DESCRIPTIONS = {
     'CONFLICT (a stale `expectedVersion`, with `extensions.currentVersion`) or INVALID_TRANSITION (with `from` and `to`).',
   subscription:
     'Live events over the graphql-ws protocol on the same path (`/graphql`), with the token in `connectionParams.authorization`. ' +
-    'The connection closes with 4403 when the token expires: reconnect with a fresh token and your last `sequence`.',
+    'The connection closes with 4403 when the token expires: reconnect with a fresh token and your last `sequence` (for `careEvents`, your last `cursor`).',
 } as const;
 
 let typeGraphql: GraphQLSchema | undefined;

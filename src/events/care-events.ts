@@ -107,6 +107,8 @@ export async function careEventStream(ctx: Context, feed: EventFeed, afterCursor
     const state = followed.get(patientId) ?? (await follow(delivery, rightAfterGap));
     if (!state || event.sequence <= state.position) return;
     if (event.sequence > state.position + 1) {
+      // The table holds every event before a committed one (sequences are gap-free in commit order): not twice.
+      if (rightAfterGap) throw new Error('events missing from the table before a delivered one');
       for await (const missed of readFromTable(feed, patientId, state.position, event.sequence)) yield* consider(missed);
       yield* consider(delivery, true); // every earlier event has been considered now
       return;
