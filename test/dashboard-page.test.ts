@@ -209,6 +209,7 @@ describe('the care-team dashboard page', () => {
     await page.locator(`article[data-patient="${patient.id}"]:first-child`).waitFor();
     expect(await first.locator('.badges').innerText()).toMatch(/1 open alert/);
     await first.getByRole('button', { name: 'Acknowledge alert' }).waitFor();
+    await first.locator('.checkin', { hasText: /^Latest check-in .*\(device\): Body weight 70\.9 kg$/ }).waitFor();
 
     await first.getByText('Check-ins, trends and timeline').click();
     const chart = first.getByRole('img', { name: /Body weight|Weight/ });

@@ -7,6 +7,9 @@ import {
   PATIENT_INDEX,
   START,
   cardsQuery,
+  latestCheckInsQuery,
+  type CheckIn,
+  type LatestCheckInData,
   type Alert,
   type AttentionData,
   type Card,
@@ -82,6 +85,7 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(0);
   const [cards, setCards] = useState<Record<string, Card | null>>({});
+  const [latest, setLatest] = useState<Record<string, CheckIn | null>>({});
   const [highlighted, setHighlighted] = useState<Set<string>>(new Set());
   const [activity, setActivity] = useState<LiveEvent[]>([]);
   const [live, setLive] = useState<LiveState>('connecting');
@@ -136,6 +140,22 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
         if (other) throw new ApiError(other.message, other.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         chunk.forEach((id, n) => data[`p${n}`] ?? gone.push(id));
         setCards((prev) => ({ ...prev, ...Object.fromEntries(chunk.map((id, n) => [id, data[`p${n}`] ?? null])) }));
+        const shown = chunk.filter((id) => !gone.includes(id));
+        // The latest check-ins follow the cards (not awaited: the panel shows without them).
+        if (shown.length > 0) {
+          gqlPartial<Record<string, LatestCheckInData | null>>(
+            token,
+            latestCheckInsQuery(shown.length),
+            Object.fromEntries(shown.map((id, n) => [`p${n}`, id])),
+          ).then(
+            ({ data: checkIns }) =>
+              setLatest((prev) => ({
+                ...prev,
+                ...Object.fromEntries(shown.map((id, n) => [id, checkIns[`p${n}`]?.checkIns.edges[0]?.node ?? null])),
+              })),
+            () => {},
+          );
+        }
       }
       return gone;
     },
@@ -338,6 +358,7 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
                   highlighted={highlighted.has(p.id)}
                   attention={attention.get(p.id)?.badges ?? []}
                   alerts={alerts.get(p.id) ?? []}
+                  latest={latest[p.id]}
                   act={act}
                 />
               ) : (

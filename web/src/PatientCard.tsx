@@ -10,6 +10,7 @@ import {
   TRANSITION_TASK,
   type Alert,
   type Card,
+  type CheckIn,
   type DetailsData,
   type Me,
   type Task,
@@ -35,6 +36,7 @@ export function PatientCard({
   highlighted,
   attention,
   alerts,
+  latest,
   act,
 }: {
   card: Card;
@@ -43,6 +45,8 @@ export function PatientCard({
   highlighted: boolean;
   attention: string[];
   alerts: Alert[];
+  /** The latest check-in; undefined while it is being read, null when there is none. */
+  latest: CheckIn | null | undefined;
   act: Act;
 }) {
   const plan = card.activeCarePlan;
@@ -139,6 +143,7 @@ export function PatientCard({
         <p class="muted">No active care plan.</p>
       )}
 
+      {latest && <CheckInLine checkIn={latest} label="Latest check-in" />}
       <Details card={card} token={token} />
     </article>
   );
@@ -284,12 +289,7 @@ function Details({ card, token }: { card: Card; token: string }) {
       <summary>Check-ins, trends and timeline</summary>
       {error && <p role="alert">{error}</p>}
       {data?.patient?.checkIns.edges.map(({ node }) => (
-        <p key={node.id} class="checkin">
-          Check-in {formatDateTime(node.takenAt)} ({words(node.source)}):{' '}
-          {node.observations
-            .map((o) => `${o.measure.name} ${o.value ?? words(o.code ?? '')}${o.value !== null && o.unit !== '1' ? ` ${o.unit}` : ''}`)
-            .join(', ')}
-        </p>
+        <CheckInLine key={node.id} checkIn={node} label="Check-in" />
       ))}
       {data?.patient && (
         <div class="charts">
@@ -313,5 +313,16 @@ function Details({ card, token }: { card: Card; token: string }) {
         </ol>
       )}
     </details>
+  );
+}
+
+function CheckInLine({ checkIn, label }: { checkIn: CheckIn; label: string }) {
+  const values = checkIn.observations.map(
+    (o) => `${o.measure.name} ${o.value ?? words(o.code ?? '')}${o.value !== null && o.unit !== '1' ? ` ${o.unit}` : ''}`,
+  );
+  return (
+    <p class="checkin">
+      {label} <time dateTime={checkIn.takenAt}>{formatDateTime(checkIn.takenAt)}</time> ({words(checkIn.source)}): {values.join(', ')}
+    </p>
   );
 }

@@ -188,20 +188,23 @@ const CARD = /* GraphQL */ `
         description
       }
     }
-    alerts(status: [OPEN, ACKNOWLEDGED], first: 10) {
-      edges {
-        node {
-          id
-          severity
-          status
-          summary
-          instruction
-          raisedAt
-          version
-        }
-      }
-    }
-    checkIns(first: 3) {
+  }
+`;
+
+/** One query for up to 25 patients (one alias per patient; the hub allows 30), each with `fragment` on Patient. */
+function perPatient(name: string, spread: string, fragment: string, count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$p${i}: ID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `p${i}: patient(id: $p${i}) { ...${spread} }`).join('\n');
+  return `query ${name}(${vars}) {\n${fields}\n}\n${fragment}`;
+}
+
+/** The cards of up to 25 patients in one request. */
+export const cardsQuery = (count: number) => perPatient('DashboardCards', 'Card', CARD, count);
+
+const LATEST_CHECK_IN = /* GraphQL */ `
+  fragment LatestCheckIn on Patient {
+    id
+    checkIns(first: 1) {
       edges {
         node {
           id
@@ -209,11 +212,9 @@ const CARD = /* GraphQL */ `
           source
           observations {
             id
-            measureCode
             value
             code
             unit
-            band
             measure {
               name
             }
@@ -223,12 +224,15 @@ const CARD = /* GraphQL */ `
     }
   }
 `;
-
-/** The cards of up to 25 patients in one request (one alias per patient; the hub allows 30). */
-export function cardsQuery(count: number): string {
-  const vars = Array.from({ length: count }, (_, i) => `$p${i}: ID!`).join(', ');
-  const fields = Array.from({ length: count }, (_, i) => `p${i}: patient(id: $p${i}) { ...Card }`).join('\n');
-  return `query DashboardCards(${vars}) {\n${fields}\n}\n${CARD}`;
+/**
+ * The latest check-in of up to 25 patients, read after their cards: the hub
+ * reads check-ins patient by patient, so the panel shows first and the
+ * check-ins follow.
+ */
+export const latestCheckInsQuery = (count: number) => perPatient('DashboardLatestCheckIns', 'LatestCheckIn', LATEST_CHECK_IN, count);
+export interface LatestCheckInData {
+  id: string;
+  checkIns: Edges<CheckIn>;
 }
 
 export interface Task {
@@ -273,25 +277,6 @@ export interface Card {
     tasks: { pageInfo: { hasNextPage: boolean }; edges: { node: Task }[] };
     warningSignRules: Rule[];
   } | null;
-  alerts: { edges: { node: Alert }[] };
-  checkIns: {
-    edges: {
-      node: {
-        id: string;
-        takenAt: string;
-        source: string;
-        observations: {
-          id: string;
-          measureCode: string;
-          value: number | null;
-          code: string | null;
-          unit: string;
-          band: string | null;
-          measure: { name: string };
-        }[];
-      };
-    }[];
-  };
 }
 
 /** The measures charted on a patient's card, by code: weight, PHQ-9, pain. */
