@@ -190,7 +190,9 @@ export function Dashboard({ session, onSignOut, onExpired }: { session: Session;
     [loadAttention, loadCards, loadIndex],
   );
 
-  // Start: the stream's position first, then the panel, then the subscription from that position.
+  // Start: one request with the stream's position (asked first), what needs attention and the index; then the
+  // subscription from that position. A change committed while that request ran may come as an event too: refreshing
+  // a card twice is harmless, and events are listed once (by id).
   useEffect(() => {
     let feed: { stop(): void } | null = null;
     let cancelled = false;
