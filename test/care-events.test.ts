@@ -106,6 +106,15 @@ describe('careEvents: one feed of every patient on the caller’s panel', () => 
     expect(feed.results[0].data!.careEvents.event.patient.name).toBe(a.patient.name);
   });
 
+  it('answers careEventsCursor over the WebSocket as over HTTP', async () => {
+    const [nurse, doctor] = [await w.provider(), await w.provider()];
+    await patientOf(nurse, doctor);
+    const overSocket = subscribe(await client(nurse), CareEventsCursorDocument, {});
+    const [result] = await overSocket.received(1);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.careEventsCursor).toBe(await cursorOf(nurse));
+  });
+
   it('without afterCursor delivers live events only', async () => {
     const [nurse, doctor] = [await w.provider(), await w.provider()];
     const a = await patientOf(nurse, doctor);

@@ -7,6 +7,7 @@ import type { Config } from '../core/config';
 import type { Context } from '../core/context';
 import { formatError, type ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
+import { readCareEventsCursorFirst } from '../events/care-events';
 import { documentLimits, shortMessage, type DocumentLimits } from './limits';
 import { currentScope, stopWhenAborted } from './operation-scope';
 import type { Orm } from './orm';
@@ -40,6 +41,19 @@ function auditPlugin(orm: Orm, logger: Logger): ApolloServerPlugin<Context> {
             logger.error({ ...describeError(err), requestId: contextValue.requestId }, 'audit write failed');
             throw err;
           }
+        },
+      };
+    },
+  };
+}
+
+/** `careEventsCursor` is read before the operation's other fields, so the panel loaded with it is never older (events/care-events.ts). */
+function careEventsCursorPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue, document, operationName }) {
+          await readCareEventsCursorFirst(contextValue, document, operationName);
         },
       };
     },
@@ -142,6 +156,7 @@ export async function startApollo(httpServer: http.Server, schema: GraphQLSchema
         },
       },
       auditPlugin(orm, logger),
+      careEventsCursorPlugin(),
       ...(deps.plugins ?? []),
     ],
   });

@@ -10,6 +10,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Config } from '../core/config';
 import type { Context, Contexts } from '../core/context';
 import { ErrorCode, formatError, type ErrorMasking } from '../core/errors';
+import { readCareEventsCursorFirst } from '../events/care-events';
 import type { EventFeed } from '../events/feed';
 import { documentLimits, shortMessage } from './limits';
 import { OperationScope, runInScope, stopWhenAborted } from './operation-scope';
@@ -128,6 +129,7 @@ export function serveWebSockets(
             const operations = socketOf.get(ctx)?.operations;
             operations?.add(scope);
             try {
+              await readCareEventsCursorFirst(ctx, args.document, args.operationName);
               const result = await runInScope(scope, () => execute(args));
               await ctx.audit.flushReads(orm.em.fork());
               return result;

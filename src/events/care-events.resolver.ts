@@ -22,9 +22,9 @@ export class CareEventDelivery {
 export class CareEventsResolver {
   @Query(() => String, {
     description:
-      'Your position in the `careEvents` feed now: every patient whose care team you are on, at its latest event. Ask for it first, ' +
-      'in the request that loads your dashboard, then subscribe to `careEvents(afterCursor:)` with it, so no change made meanwhile ' +
-      'is missed. A provider only (FORBIDDEN otherwise).',
+      'Your position in the `careEvents` feed now: every patient whose care team you are on, at its latest event. Ask for it in the ' +
+      "query that loads your dashboard (it is read before the query's other fields), then subscribe to `careEvents(afterCursor:)` " +
+      'with it, so no change made meanwhile is missed. A provider only (FORBIDDEN otherwise).',
   })
   careEventsCursor(@Ctx() ctx: Context): Promise<string> {
     return careEventsCursor(ctx);

@@ -1,3 +1,4 @@
+import { getOperationAST, Kind, type DocumentNode } from 'graphql';
 import { access } from '../auth/access';
 import { changesMembership, membershipSpans, patientsOfMember, type MembershipSpan } from '../auth/membership';
 import { releaseScope, type Context } from '../core/context';
@@ -159,14 +160,46 @@ export async function careEventStream(ctx: Context, feed: EventFeed, afterCursor
   }, unsubscribe);
 }
 
+/** Cursors read ahead of their operation's execution (`readCareEventsCursorFirst`), by operation context. */
+const readAhead = new WeakMap<Context, Promise<string>>();
+
 /**
  * `careEventsCursor`: the caller's position now, every patient on their panel
- * at its last sequence. Read in the same request as the panel it goes with;
- * each patient it names is audited as read.
+ * at its last sequence. Each patient it names is audited as read. Read before
+ * the operation's other fields when the server called
+ * `readCareEventsCursorFirst`, so the panel the page loads with it is never
+ * older than the cursor.
  */
-export async function careEventsCursor(ctx: Context): Promise<string> {
+export function careEventsCursor(ctx: Context): Promise<string> {
+  return readAhead.get(ctx) ?? readCursor(ctx);
+}
+
+async function readCursor(ctx: Context): Promise<string> {
   const viewer = access.requireProvider(ctx);
   const panel = await patientsOfMember(ctx.em, viewer);
   for (const patientId of panel.keys()) ctx.audit.read(patientId);
   return encodeCareCursor(viewer, panel);
+}
+
+/**
+ * Called by the server before it executes a query: if the operation asks
+ * for `careEventsCursor` at its root, reads the cursor now, before any field
+ * runs. Root fields run concurrently, so otherwise the panel's fields might
+ * read the database before the cursor does, and a change committed in
+ * between would be in neither the panel nor the feed. A refusal (an operator
+ * account) is the field's error when it resolves, not the request's.
+ */
+export async function readCareEventsCursorFirst(ctx: Context, document: DocumentNode, operationName?: string | null): Promise<void> {
+  const operation = getOperationAST(document, operationName);
+  const asks =
+    operation?.operation === 'query' &&
+    operation.selectionSet.selections.some(
+      (selection) =>
+        // Under @skip or @include it is read as it resolves, if it does.
+        selection.kind === Kind.FIELD && selection.name.value === 'careEventsCursor' && !selection.directives?.length,
+    );
+  if (!asks) return;
+  const cursor = readCursor(ctx);
+  readAhead.set(ctx, cursor);
+  await cursor.catch(() => undefined);
 }
