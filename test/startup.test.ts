@@ -281,6 +281,11 @@ describe('npm start on a fresh clone', () => {
       }
       const url = /Care hub ready at (\S+)/.exec(output)![1];
       expect(await (await fetch(url.replace(/graphql$/, 'healthz'))).json()).toEqual({ status: 'ok', database: 'up' });
+      // The dashboard page was bundled too, and the printed URL serves it.
+      const page = /Dashboard: open (\S+) in a browser/.exec(output)![1];
+      expect(page).toBe(url.replace(/graphql$/, ''));
+      const html = await (await fetch(page)).text();
+      expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
     } finally {
       expect(await server.stop()).toBe(0);
       if (cluster) fs.rmSync(cluster, { recursive: true, force: true });

@@ -50,8 +50,11 @@ export function createHttpApp({ config, logger, metrics }: { config: Config; log
 
   app.use(
     helmet({
-      // A JSON API: nothing may be framed or loaded by its responses. Development keeps Apollo's landing page usable.
-      contentSecurityPolicy: config.isDevelopment ? false : undefined,
+      // Nothing may be framed or loaded from elsewhere (the dashboard page is all 'self'), except that the page
+      // talks to the OpenID Connect provider when one is configured. Development keeps Apollo's landing page usable.
+      contentSecurityPolicy: config.isDevelopment
+        ? false
+        : { directives: { connectSrc: ["'self'", ...(config.oidc ? [new URL(config.oidc.issuer).origin] : [])] } },
     }),
   );
   app.use(compression({ threshold: 1024 }));

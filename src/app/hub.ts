@@ -20,7 +20,7 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
   const db = await openDatabase(config, logger);
   let server: HubServer;
   try {
-    server = await createServer({ config, orm: db.orm, verifier, logger });
+    server = await createServer({ config, orm: db.orm, verifier, logger, secret });
   } catch (err) {
     await db.close();
     throw err;

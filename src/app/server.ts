@@ -13,6 +13,7 @@ import { EventFeed } from '../events/feed';
 import { fhirRefusal, fhirRouter } from '../fhir/router';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
+import { serveDashboard, serveDemoSignIn } from './dashboard';
 import { startJobs } from './jobs';
 import { bodyErrors, createHttpApp, errorBody, graphqlBody, graphqlCors, graphqlRateLimits, noStore } from './http';
 import { Metrics } from './metrics';
@@ -43,6 +44,8 @@ export interface ServerDeps {
   orm: Orm;
   verifier: TokenVerifier;
   logger: Logger;
+  /** The HS256 secret the demo sign-in signs with (outside production); without it the page offers no demo sign-in. */
+  secret?: string;
 }
 
 /**
@@ -112,12 +115,13 @@ async function listen(httpServer: http.Server, config: Config): Promise<void> {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * HTTP + Apollo + graphql-ws on one port, path /graphql. Probes: GET /livez
+ * HTTP + Apollo + graphql-ws on one port, path /graphql; the dashboard page at
+ * `/` with its sign-in routes under `/auth` (src/app/dashboard.ts). Probes: GET /livez
  * (the process answers), /readyz (the database answers and shutdown has not
  * begun), /healthz (kept for existing monitors: the database answers), and
  * GET /metrics (Prometheus).
  */
-export async function createServer({ config, orm, verifier, logger }: ServerDeps): Promise<HubServer> {
+export async function createServer({ config, orm, verifier, logger, secret }: ServerDeps): Promise<HubServer> {
   const schema = buildHubSchema();
   let webSocketCount = 0;
   let stopping = false;
@@ -210,6 +214,8 @@ export async function createServer({ config, orm, verifier, logger }: ServerDeps
     noStore,
     fhirRouter({ contexts, verifier, em: () => orm.em.fork() as EntityManager, logger, feed }),
   );
+  serveDemoSignIn(app, { config, orm, secret });
+  serveDashboard(app);
   app.use(bodyErrors);
 
   try {

@@ -29,6 +29,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       JWT_JWKS_URL: url({ default: undefined, desc: 'JWKS of an external identity provider (RS256/ES256)' }),
       JWT_ISSUER: str({ default: undefined }),
       JWT_AUDIENCE: str({ default: undefined }),
+      OIDC_CLIENT_ID: str({
+        default: undefined,
+        desc: "the dashboard page's client id at the identity provider (JWT_ISSUER): with it the page signs in with OpenID Connect",
+      }),
+      OIDC_SCOPE: str({ default: 'openid profile', desc: 'scopes the dashboard page asks the identity provider for' }),
       LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
       DEMO_DATA: bool({ default: true, desc: 'load demo data into an empty database in development' }),
       DB_POOL_MAX: num({ default: 10 }),
@@ -86,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (raw.PERSISTED_OPERATIONS_ONLY && !raw.PERSISTED_OPERATIONS_FILE) {
     throw new ConfigError('Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: required when PERSISTED_OPERATIONS_ONLY=true');
   }
+  if (raw.OIDC_CLIENT_ID && !(raw.JWT_ISSUER && raw.JWT_JWKS_URL)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_CLIENT_ID: needs JWT_ISSUER (the identity provider) and JWT_JWKS_URL (its keys)');
+  }
+  if (raw.OIDC_CLIENT_ID && !URL.canParse(raw.JWT_ISSUER!)) {
+    throw new ConfigError("Invalid configuration:\n  JWT_ISSUER: must be the identity provider's URL when OIDC_CLIENT_ID is set");
+  }
   if (raw.MIGRATION_DATABASE_URL && !raw.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required when MIGRATION_DATABASE_URL is set');
   }
@@ -111,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       issuer: raw.JWT_ISSUER,
       audience: raw.JWT_AUDIENCE,
     },
+    /** OpenID Connect sign-in of the dashboard page (authorization code + PKCE at JWT_ISSUER); null when not configured. */
+    oidc: raw.OIDC_CLIENT_ID ? { issuer: raw.JWT_ISSUER!, clientId: raw.OIDC_CLIENT_ID, scope: raw.OIDC_SCOPE } : null,
     logLevel: raw.LOG_LEVEL,
     demoData: raw.DEMO_DATA && raw.NODE_ENV === 'development',
     dbPoolMax: raw.DB_POOL_MAX,

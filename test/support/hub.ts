@@ -25,8 +25,11 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** Starts a hub in this test process on a free port, against the test database (silent unless given a logger). */
-export async function startTestHub(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestHub> {
+/**
+ * Starts a hub in this test process on a free port (or on `port`, to restart one where its clients
+ * reconnect), against the test database (silent unless given a logger).
+ */
+export async function startTestHub(env: Record<string, string> = {}, logger: Logger = createLogger('silent'), port = 0): Promise<TestHub> {
   const config = {
     // Rate limits off unless a test asks for them: one test file sends hundreds of requests, many of them
     // deliberately unauthenticated, from one address (test/http.test.ts tests the limits themselves).
@@ -42,7 +45,7 @@ export async function startTestHub(env: Record<string, string> = {}, logger: Log
       JOBS_CONCURRENCY: '0',
       ...env,
     }),
-    port: 0,
+    port,
   };
   const statements: string[] = [];
   let counting = false;
@@ -54,7 +57,7 @@ export async function startTestHub(env: Record<string, string> = {}, logger: Log
   });
   let server: HubServer;
   try {
-    server = await createServer({ config, orm, verifier: createTokenVerifier(config, TEST_SECRET), logger });
+    server = await createServer({ config, orm, verifier: createTokenVerifier(config, TEST_SECRET), logger, secret: TEST_SECRET });
   } catch (err) {
     await orm.close(true);
     throw err;
