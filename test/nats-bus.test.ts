@@ -12,6 +12,7 @@ import type { Client } from 'graphql-ws';
 import type { Patient } from '../src/modules/patients';
 import type { Provider } from '../src/modules/providers';
 import type { Task } from '../src/modules/tasks';
+import { loadConfig } from '../src/core/config';
 
 /**
  * Delivery across instances and the faults a broker brings (docs/architecture.md,
@@ -75,6 +76,20 @@ async function expectExactly(sub: Subscription<{ patientEvents: { sequence: numb
   await sleep(300); // a repeat would arrive by now
   expect(sub.results.map((r) => r.data!.patientEvents.sequence)).toEqual(range(after + 1, last));
 }
+
+describe('choosing the bus', () => {
+  it('is PostgreSQL unless EVENT_BUS names a NATS server, and refuses anything else', () => {
+    expect(loadConfig({}).eventBus).toEqual({ kind: 'postgres' });
+    expect(loadConfig({ EVENT_BUS: 'nats://nats.internal:4222', EVENT_BUS_RETENTION_S: '3600', EVENT_RELAY: 'false' }).eventBus).toEqual({
+      kind: 'nats',
+      url: 'nats://nats.internal:4222',
+      stream: { name: 'CARE_EVENTS', retentionSeconds: 3600 },
+      relay: false,
+    });
+    expect(() => loadConfig({ EVENT_BUS: 'redis://localhost:6379' })).toThrow(/EVENT_BUS/);
+    expect(() => loadConfig({ EVENT_BUS: 'nats://localhost:4222', EVENT_BUS_RETENTION_S: '0' })).toThrow(/EVENT_BUS_RETENTION_S/);
+  });
+});
 
 describe('many instances', () => {
   it('delivers to dashboards spread over 3 instances every event of their patients, once each and in order, with writers on all three', async () => {
