@@ -123,32 +123,38 @@ export class OutboxRelay {
   /** Publishes every pending patient's unpublished range, BATCH patients at a time, then records how far. */
   private async relay() {
     const client = this.client!;
+    let full = this.dirty === null; // after taking the lock: every patient, paged by id
+    let after = '';
+    const noticed = (this.dirty ??= new Set()); // notices that arrive meanwhile are kept here
     for (;;) {
-      const only = this.dirty;
-      this.dirty = new Set();
-      if (only && only.size === 0) return;
-      const ids = only ? [...only] : null;
+      let ids: string[] | null = null;
+      if (!full) {
+        if (noticed.size === 0) return;
+        ids = [...noticed];
+        noticed.clear();
+      }
       const { rows } = await client.query<Pending>(
         `select p.id as patient_id, p.organization_id, p.last_event_sequence as last, coalesce(r.sequence, 0) as published
            from patient p left join event_relay_position r on r.patient_id = p.id
-          where p.last_event_sequence > coalesce(r.sequence, 0) and ($1::text[] is null or p.id = any($1))
+          where p.last_event_sequence > coalesce(r.sequence, 0) and ($1::text[] is null or p.id = any($1)) and p.id > $2
           order by p.id limit ${BATCH}`,
-        [ids],
+        [ids, after],
       );
-      if (ids) {
-        // Patients beyond this batch stay dirty for the next round.
-        const done = new Set(rows.map((r) => r.patient_id));
-        if (rows.length === BATCH) ids.filter((id) => !done.has(id)).forEach((id) => this.dirty!.add(id));
+      if (full) {
+        if (rows.length < BATCH) full = false;
+        else after = rows.at(-1)!.patient_id;
       } else if (rows.length === BATCH) {
-        this.dirty = null;
+        // Patients beyond this batch stay for the next round.
+        const done = new Set(rows.map((r) => r.patient_id));
+        ids!.filter((id) => !done.has(id)).forEach((id) => noticed.add(id));
       }
       try {
         await this.publishBatch(client, rows);
       } catch (err) {
-        rows.forEach((r) => this.dirty?.add(r.patient_id)); // try them again (a full look keeps dirty null)
+        if (ids) rows.forEach((r) => noticed.add(r.patient_id));
+        else this.dirty = null; // the full look starts again
         throw err;
       }
-      if (this.dirty && this.dirty.size === 0 && rows.length < BATCH) return;
     }
   }
 
