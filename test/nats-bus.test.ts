@@ -129,6 +129,21 @@ describe('many instances', () => {
 });
 
 (onNats() ? describe : describe.skip)('NATS JetStream faults', () => {
+  it("reads on an instance only the events of patients its clients follow: a task panel's, not another team's", async () => {
+    const instance = await startHub(); // it relays too (in SQL of its own, not counted below)
+    const [mine, elsewhere] = [await careSetup(), await careSetup()];
+    const sub = subscribe(client(instance.wsUrl, await w.token(mine.nurse)), MyTaskEventsDocument, {});
+    await sleep(500);
+    instance.countStatements();
+    const eventReads = () => instance.statements.filter((sql) => /from "event"/.test(sql));
+    await writeNotes(hub, elsewhere.doctor, elsewhere.task, 3, 'another team');
+    await sleep(1000);
+    expect(eventReads()).toEqual([]);
+    await writeNotes(hub, mine.doctor, mine.task, 1, "on the nurse's task");
+    await sub.received(1);
+    expect(eventReads().length).toBeGreaterThan(0);
+  });
+
   it('loses nothing when NATS restarts mid-stream: the dashboard ends with every sequence once, in order', async () => {
     const nats = await startNats();
     try {
