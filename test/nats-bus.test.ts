@@ -160,6 +160,7 @@ describe('many instances', () => {
       await expectExactly(sub, last, last + 15, 30_000);
     } finally {
       await nats.stop();
+      fs.rmSync(nats.dir, { recursive: true, force: true });
     }
   }, 90_000);
 
@@ -206,6 +207,7 @@ async function startNats() {
   let child: ChildProcess | null = null;
   const server = {
     url: `nats://127.0.0.1:${port}`,
+    dir,
     async start() {
       child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
       await waitForPort(port);
