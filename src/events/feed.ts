@@ -110,7 +110,7 @@ export class EventFeed {
     const late = [this.interest.add(providerId)];
     try {
       for (const patientId of (await patientsOfMember(this.em.fork(), providerId)).keys()) {
-        if (this.panels.get(subscriber) !== panel) break; // unsubscribed meanwhile
+        if (this.panels.get(subscriber) !== panel) break; // unsubscribed during the read (the loop itself does not wait)
         panel.patients.add(patientId);
         late.push(this.interest.add(patientId));
       }
@@ -118,7 +118,6 @@ export class EventFeed {
       this.logger.error({ err }, 'reading a panel to follow failed; its subscriber catches up from the table');
       late.push(Promise.resolve(true));
     }
-    if (this.panels.get(subscriber) !== panel) panel.patients.forEach((id) => this.interest.remove(id));
     if ((await Promise.all(late)).some(Boolean)) subscriber.resync();
   }
 
