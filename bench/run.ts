@@ -7,10 +7,12 @@
  *   npm run bench -- --fanout-10k      also: fan-out to 10,000 subscribers
  *   npm run bench -- --bad-input       also: 10,000 bad requests against the compiled server (issue 19)
  *   npm run bench -- --startup         also: start-up time (spawn → /readyz 200), 7 warm starts; --startup-runs 15
+ *   npm run bench -- --bus nats        also: both event buses side by side, 2 instances, fan-out to 1,000 / 10,000 and writes
+ *                                      (NATS at nats://127.0.0.1:4222, or --bus nats://host:port)
  *   npm run bench -- --fanout 1000,5000   fan-out to these numbers of subscribers instead
  *   npm run bench -- --patients 5000 --duration 20
  *   npm run bench -- --only fanout,statements   just these sections (dashboard, statements, mutations, fanout, monitoring,
- *                                      badinput, startup); their results replace theirs in bench/results.{md,json}, the others stay
+ *                                      badinput, startup, buses); their results replace theirs in bench/results.{md,json}, the others stay
  *   npm run bench -- --profile         also: CPU profiles of the hub in bench/.data/profiles
  *   npm run bench -- --hub-heap 256    the hub runs with --max-old-space-size=256 (MB)
  *
@@ -33,6 +35,7 @@ import { monitoring, monitoringReport } from './monitoring';
 import { badInput, badInputReport, badInputTargets } from './bad-input';
 import { startup, startupReport, startupTargets } from './startup';
 import { graphql, percentile } from './common';
+import { busComparison, busesReport } from './buses';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with `npm start`
 const { buildIfStale } = require('../scripts/build.js') as { buildIfStale(): boolean };
@@ -69,7 +72,15 @@ const settings = {
   // Not in --smoke: a dozen server starts take most of a minute.
   startup: (flag('startup') || !!onlyList?.includes('startup')) && only('startup'),
   startupRuns: option('startup-runs', 7),
+  /** --bus nats[://host:port]: the buses side by side (opt-in: it needs a NATS server). */
+  buses: argv.includes('--bus') && only('buses') ? ['postgres', natsUrl(argv[argv.indexOf('--bus') + 1])] : [],
+  busSubscribers: smoke ? [20] : [1000, 10000],
 };
+function natsUrl(value: string | undefined): string {
+  if (value === 'nats') return 'nats://127.0.0.1:4222';
+  if (value?.startsWith('nats://')) return value;
+  throw new Error('--bus takes nats or nats://host:port');
+}
 /** The sections that need the bench's data set (and so its database). */
 const DATA_SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'monitoring'];
 
@@ -493,6 +504,7 @@ interface Measured {
   monitoring: Awaited<ReturnType<typeof monitoring>> | null;
   badInput: Awaited<ReturnType<typeof badInputRun>> | null;
   startup: Awaited<ReturnType<typeof startup>> | null;
+  buses?: Awaited<ReturnType<typeof busComparison>> | null;
   /** Runs with --only whose sections replaced those of the full run above. */
   partialRuns?: { when: string; command: string; sections: string[] }[];
 }
@@ -550,6 +562,7 @@ function report(r: Results): string {
   lines.push(...monitoringReport(r.monitoring));
   lines.push(...badInputReport(r.badInput));
   lines.push(...startupReport(r.startup));
+  lines.push(...busesReport(r.buses));
   lines.push('', '## Growth', '');
   lines.push(
     r.growth
@@ -622,7 +635,7 @@ async function measureAll(): Promise<Results> {
     database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL',
     settings,
   };
-  if (!DATA_SECTIONS.some(only) && !settings.growth && !settings.badInput) {
+  if (!DATA_SECTIONS.some(only) && !settings.growth && !settings.badInput && !settings.buses.length) {
     const nothingElse = {
       dashboard: null,
       statements: null,
@@ -678,6 +691,20 @@ async function measureAll(): Promise<Results> {
       await hub.stop();
     }
     const growthResult = settings.growth ? await growth(db) : null;
+    const buses = settings.buses.length
+      ? await busComparison({
+          databaseUrl: db.url,
+          data,
+          secret: SECRET,
+          buses: settings.buses,
+          subscribers: settings.busSubscribers,
+          rounds: settings.fanoutRounds,
+          duration: settings.duration,
+          startHub,
+          dashboards: () => child('fanout-clients.ts', {}, ['--max-old-space-size=4096']),
+          progress,
+        })
+      : null;
     const partial: Measured = {
       ...header,
       dashboard,
@@ -688,6 +715,7 @@ async function measureAll(): Promise<Results> {
       monitoring: mon,
       badInput: bad,
       startup: startupRows,
+      buses,
     };
     return { ...partial, targets: targets(partial) };
   } finally {
@@ -695,7 +723,7 @@ async function measureAll(): Promise<Results> {
   }
 }
 
-const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'badInput', 'startup'] as const;
+const SECTIONS = ['dashboard', 'statements', 'mutations', 'fanout', 'growth', 'monitoring', 'badInput', 'startup', 'buses'] as const;
 
 /** The committed results with the sections this --only run measured put in place of theirs. */
 function merged(run: Results): Results {

@@ -1,9 +1,10 @@
 import { LiveAddNoteDocument, LiveTransitionDocument, MyTaskEventsDocument, PatientEventsDocument } from './__generated__/graphql';
-import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
+import { busEnv, startTestHub, TEST_SECRET, type TestHub } from './support/hub';
 import { freePort, startServerProcess } from './support/process';
 import { world, type World } from './support/factories';
 import { subscribe, wsClient } from './support/ws';
 import { TaskStatus } from '../src/modules/tasks';
+import { RELAY_APPLICATION_NAME } from '../src/events/outbox-relay';
 import type { Client } from 'graphql-ws';
 
 let hub: TestHub;
@@ -161,6 +162,7 @@ describe('several instances and restarts', () => {
       JWT_SECRET: TEST_SECRET,
       PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
+      ...busEnv(),
     });
     try {
       const wsUrl = /Care hub ready at (\S+)/.exec(await other.ready)![1].replace(/^http/, 'ws');
@@ -203,15 +205,15 @@ describe('several instances and restarts', () => {
     }
   });
 
-  it('keeps delivering after its LISTEN connection is cut, catching up from the table', async () => {
+  it('keeps delivering after the connection that hears of commits (its LISTEN, or on NATS the relay) is cut, catching up from the table', async () => {
     const { doctor, nurse, patient, task, lastSequence } = await careSetup();
     const sub = subscribe(client(await w.token(nurse)), PatientEventsDocument, { patientId: patient.id });
     await new Promise((r) => setTimeout(r, 200));
-    await hub.orm.em
-      .getConnection()
-      .execute(
-        "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN care_events%' and pid <> pg_backend_pid()",
-      );
+    await hub.orm.em.getConnection().execute(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+          where (query ilike 'LISTEN care_events%' or application_name = ?) and pid <> pg_backend_pid()`,
+      [RELAY_APPLICATION_NAME],
+    );
     await hub.gql(LiveAddNoteDocument, { input: { taskId: task.id, text: 'during the outage' } }, await w.token(doctor));
     const [event] = await sub.received(1, 15_000);
     expect(event.data!.patientEvents.sequence).toBe(lastSequence + 1);

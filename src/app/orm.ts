@@ -3,10 +3,11 @@ import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
 import { AuditRecord } from '../core/audit-record.entity';
 import { PROJECT_ROOT } from '../core/config';
 import { Event } from '../events/event.entity';
+import { EventRelayPosition } from '../events/relay-position.entity';
 import { MODULES } from './modules';
 
 /** Every entity and embeddable: the kernel's (events, audit trail) and each module's, so discovery needs no folder scan. */
-export const ENTITIES = [Event, AuditRecord, ...MODULES.flatMap((module) => module.entities)];
+export const ENTITIES = [Event, EventRelayPosition, AuditRecord, ...MODULES.flatMap((module) => module.entities)];
 
 export type Orm = MikroORM;
 

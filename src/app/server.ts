@@ -8,9 +8,9 @@ import type { TokenVerifier } from '../auth/tokens';
 import { ConfigError, type Config } from '../core/config';
 import type { ErrorMasking } from '../core/errors';
 import { describeError, type Logger } from '../core/logger';
-import { PgNotifyBus } from '../events/bus';
 import { EventFeed } from '../events/feed';
 import { fhirRefusal, fhirRouter } from '../fhir/router';
+import { createEventBus } from './event-bus';
 import { startApollo } from './apollo';
 import { createContexts } from './contexts';
 import { serveDashboard, serveDemoSignIn } from './dashboard';
@@ -141,10 +141,17 @@ export async function createServer({ config, orm, verifier, logger, secret }: Se
   });
 
   const contexts = createContexts(orm);
-  const feed = new EventFeed(contexts, new PgNotifyBus(orm.config.get('clientUrl')!, logger), logger, {
+  const { bus, relay } = createEventBus(config, orm.config.get('clientUrl')!, logger);
+  const feed = new EventFeed(contexts, bus, logger, {
     read: (events) => metrics.eventsRead(events.map((e) => e.at)),
   });
   await feed.start();
+  relay?.start();
+  /** The relay first: it publishes through the bus. */
+  const stopEvents = async () => {
+    await relay?.stop();
+    await feed.stop();
+  };
   const jobs = await startJobs({ connectionString: orm.config.get('clientUrl')!, config, contexts, logger });
 
   // HTTP and WebSocket results pass the same error masking.
@@ -221,7 +228,7 @@ export async function createServer({ config, orm, verifier, logger, secret }: Se
   try {
     await listen(httpServer, config);
   } catch (err) {
-    await Promise.all([apollo.stop(), feed.stop(), jobs?.stop()]);
+    await Promise.all([apollo.stop(), stopEvents(), jobs?.stop()]);
     throw err;
   }
   const { port } = httpServer.address() as AddressInfo;
@@ -253,7 +260,7 @@ export async function createServer({ config, orm, verifier, logger, secret }: Se
         inFlight.abortAll('the server is shutting down');
         httpServer.closeAllConnections();
       }
-      await Promise.race([Promise.all([feed.stop(), jobsStopped]), sleep(left())]);
+      await Promise.race([Promise.all([stopEvents(), jobsStopped]), sleep(left())]);
     },
   };
 }

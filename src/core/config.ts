@@ -70,6 +70,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       EXECUTION_TIMEOUT_MS: num({ default: 10_000, desc: 'an operation still running after this is stopped' }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'shutdown ends within this, whatever is still running' }),
       JOBS_CONCURRENCY: num({ default: 2, desc: 'scheduled jobs (missed check-ins) this instance runs at once; 0: run none here' }),
+      EVENT_BUS: str({
+        default: 'postgres',
+        desc: "how instances hear of committed events: 'postgres' (LISTEN/NOTIFY, nothing else to run) or a NATS JetStream URL, nats://host:4222",
+      }),
+      EVENT_BUS_STREAM: str({
+        default: 'CARE_EVENTS',
+        desc: 'NATS: the JetStream stream of event notices (subjects care.<organization>.<patient>)',
+      }),
+      EVENT_BUS_RETENTION_S: num({ default: 86_400, desc: 'NATS: how long the stream keeps a notice, in seconds' }),
+      EVENT_RELAY: bool({
+        default: true,
+        desc: 'NATS: this instance may run the outbox relay that publishes committed events (one runs at a time across instances)',
+      }),
       JOBS_POLL_INTERVAL_MS: num({ default: 2_000, desc: 'how often this instance looks for scheduled jobs that came due' }),
     },
     {
@@ -97,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (raw.OIDC_CLIENT_ID && !URL.canParse(raw.JWT_ISSUER!)) {
     throw new ConfigError("Invalid configuration:\n  JWT_ISSUER: must be the identity provider's URL when OIDC_CLIENT_ID is set");
   }
+  if (raw.EVENT_BUS !== 'postgres' && !/^nats:\/\/[^\s/]+$/.test(raw.EVENT_BUS)) {
+    throw new ConfigError("Invalid configuration:\n  EVENT_BUS: 'postgres' or nats://host:port");
+  }
+  if (raw.EVENT_BUS_RETENTION_S < 1) throw new ConfigError('Invalid configuration:\n  EVENT_BUS_RETENTION_S: at least 1');
   if (raw.MIGRATION_DATABASE_URL && !raw.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required when MIGRATION_DATABASE_URL is set');
   }
@@ -160,6 +177,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     persistedOperations: { only: raw.PERSISTED_OPERATIONS_ONLY, file: raw.PERSISTED_OPERATIONS_FILE },
     executionTimeoutMs: raw.EXECUTION_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    /** How instances hear of committed events (src/events/bus.ts): PostgreSQL's LISTEN/NOTIFY, or NATS JetStream. */
+    eventBus:
+      raw.EVENT_BUS === 'postgres'
+        ? ({ kind: 'postgres' } as const)
+        : ({
+            kind: 'nats',
+            url: raw.EVENT_BUS,
+            stream: { name: raw.EVENT_BUS_STREAM, retentionSeconds: raw.EVENT_BUS_RETENTION_S },
+            relay: raw.EVENT_RELAY,
+          } as const),
     /** The PostgreSQL job queue (graphile-worker, src/app/jobs.ts). */
     jobs: { concurrency: raw.JOBS_CONCURRENCY, pollIntervalMs: raw.JOBS_POLL_INTERVAL_MS },
   };

@@ -20,6 +20,14 @@ export interface EventBus {
   /** `onResync` runs after a reconnect: notices may have been missed, so re-read from the table. */
   start(onNotice: (notice: EventNotice) => void, onResync: () => void): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Interest, for a bus that delivers only what an instance asks for (NATS): from when the promise
+   * resolves, notices about `id` (a patient, or a provider whose team memberships change) reach
+   * `onNotice`. A bus that hears every notice (PostgreSQL) has no `follow`: everything is followed.
+   */
+  follow?(id: string): Promise<void>;
+  /** The end of the interest `follow` began (called once per `follow`). */
+  unfollow?(id: string): void;
 }
 
 /** One dedicated LISTEN connection per instance, reconnected with back-off when it drops. */
@@ -83,7 +91,8 @@ export class PgNotifyBus implements EventBus {
   }
 }
 
-function parseNotice(payload: string | undefined): EventNotice | null {
+/** The NOTIFY payload `<patientId>:<first>:<last>` as a notice; null if it is not one. */
+export function parseNotice(payload: string | undefined): EventNotice | null {
   const match = /^([a-z]{3}_[0-9a-f]{32}):(\d+):(\d+)$/.exec(payload ?? '');
   return match ? { patientId: match[1], first: Number(match[2]), last: Number(match[3]) } : null;
 }

@@ -83,7 +83,7 @@ export async function careEventStream(ctx: Context, feed: EventFeed, afterCursor
   const viewer = access.requireProvider(ctx);
   const resumeFrom = afterCursor == null ? null : decodeCareCursor(viewer, afterCursor);
   const inbox = new Inbox();
-  const unsubscribe = feed.subscribeAll(inbox);
+  const unsubscribe = feed.subscribeAll(inbox, viewer);
   const followed = await leavingOnFailure(unsubscribe, () => startingPoints(feed, viewer, resumeFrom));
   releaseScope(ctx); // each event brings its own
 

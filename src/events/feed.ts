@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { activeMemberIds } from '../auth/membership';
+import { activeMemberIds, patientsOfMember } from '../auth/membership';
 import type { Contexts } from '../core/context';
 import type { Logger } from '../core/logger';
 import type { EventBus, EventNotice } from './bus';
 import { Event } from './event.entity';
+import { Interest } from './interest';
 import { ResolutionScope } from './resolution-scope';
 
 /** Receives a patient's new events in sequence order. */
@@ -30,6 +31,10 @@ export class EventFeed {
   private readonly everyPatient = new Set<FeedSubscriber>();
   private readonly lastFetched = new Map<string, number>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** What this instance's clients follow, for a bus that delivers only that (NATS). */
+  private readonly interest: Interest;
+  /** Panel subscribers under such a bus: whose panel, and the patients on it followed for them. */
+  private readonly panels = new Map<FeedSubscriber, { providerId: string; patients: Set<string> }>();
 
   /** The root entity manager: streams fork it to read the events table. */
   readonly em: EntityManager;
@@ -43,6 +48,7 @@ export class EventFeed {
     private readonly observer: { read(events: readonly Event[]): void } = { read: () => undefined },
   ) {
     this.em = contexts.orm.em as EntityManager;
+    this.interest = new Interest(bus, logger);
   }
 
   start(): Promise<void> {
@@ -61,17 +67,30 @@ export class EventFeed {
     let set = this.byPatient.get(patientId);
     if (!set) this.byPatient.set(patientId, (set = new Set()));
     set.add(subscriber);
+    // Listening must precede the subscriber's first read of the table: if it began later, read again.
+    void this.interest.add(patientId).then((late) => late && subscriber.resync());
     return once(() => {
+      this.interest.remove(patientId);
       set!.delete(subscriber);
       if (set!.size === 0 && this.byPatient.get(patientId) === set) this.byPatient.delete(patientId);
       this.forget(patientId);
     });
   }
 
-  /** Subscribes to every patient's events (the subscriber filters). */
-  subscribeAll(subscriber: FeedSubscriber): () => void {
+  /**
+   * Subscribes to every patient's events (the subscriber filters) for the
+   * panel of `providerId`: under a bus that delivers only what is followed,
+   * this follows the patients on that panel (and the provider, whose joining
+   * a team the bus announces), as the care-team changes delivered show it.
+   */
+  subscribeAll(subscriber: FeedSubscriber, providerId: string): () => void {
     this.everyPatient.add(subscriber);
+    if (this.interest.selective) void this.followPanel(subscriber, providerId);
     return once(() => {
+      const panel = this.panels.get(subscriber);
+      this.panels.delete(subscriber);
+      panel?.patients.forEach((id) => this.interest.remove(id));
+      if (panel) this.interest.remove(panel.providerId);
       this.everyPatient.delete(subscriber);
       if (this.everyPatient.size === 0) [...this.lastFetched.keys()].forEach((id) => this.forget(id));
     });
@@ -82,6 +101,40 @@ export class EventFeed {
     let n = this.everyPatient.size;
     for (const set of this.byPatient.values()) n += set.size;
     return n;
+  }
+
+  /** Follows the provider and their panel for a panel subscriber; it reads again if listening began after its first read. */
+  private async followPanel(subscriber: FeedSubscriber, providerId: string) {
+    const panel = { providerId, patients: new Set<string>() };
+    this.panels.set(subscriber, panel);
+    const late = [this.interest.add(providerId)];
+    try {
+      for (const patientId of (await patientsOfMember(this.em.fork(), providerId)).keys()) {
+        if (this.panels.get(subscriber) !== panel) break; // unsubscribed during the read (the loop itself does not wait)
+        panel.patients.add(patientId);
+        late.push(this.interest.add(patientId));
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'reading a panel to follow failed; its subscriber catches up from the table');
+      late.push(Promise.resolve(true));
+    }
+    if ((await Promise.all(late)).some(Boolean)) subscriber.resync();
+  }
+
+  /** Keeps each panel's followed patients as the team read with a delivery shows it (joined: follow; left: stop). */
+  private followTeam(patientId: string, members: ReadonlySet<string>) {
+    for (const panel of this.panels.values()) {
+      const member = members.has(panel.providerId);
+      if (member === panel.patients.has(patientId)) continue;
+      if (member) {
+        panel.patients.add(patientId);
+        // Notices that came before listening began are read now, from where the feed stands.
+        void this.interest.add(patientId).then((late) => late && this.fetchSerially(patientId));
+      } else {
+        panel.patients.delete(patientId);
+        this.interest.remove(patientId);
+      }
+    }
   }
 
   private forget(patientId: string) {
@@ -128,6 +181,7 @@ export class EventFeed {
       this.observer.read(events);
       // Access is re-checked for every delivery: one read of the team serves every subscriber.
       const members = await activeMemberIds(this.em.fork(), patientId);
+      this.followTeam(patientId, members);
       const scope = new ResolutionScope(this.contexts);
       this.byPatient.get(patientId)?.forEach((s) => s.push(events, members, scope));
       this.everyPatient.forEach((s) => s.push(events, members, scope));

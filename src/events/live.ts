@@ -210,7 +210,7 @@ export async function panelEventStream(
 ): Promise<AsyncGenerator<LiveItem>> {
   const viewer = access.requireProvider(ctx);
   const inbox = new Inbox();
-  const unsubscribe = feed.subscribeAll(inbox);
+  const unsubscribe = feed.subscribeAll(inbox, viewer);
   /** Last sequence considered, per patient whose team the caller is on. */
   const last = await leavingOnFailure(unsubscribe, () => patientsOfMember(feed.em.fork(), viewer));
   releaseScope(ctx); // each event brings its own

@@ -9,6 +9,18 @@ import { createServer, type HubServer } from '../../src/app/server';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
+/**
+ * The event bus the tests run on: EVENT_BUS from the environment (`.ci/run`
+ * runs the live-event tests a second time with EVENT_BUS=nats://127.0.0.1:4222),
+ * else the default, PostgreSQL. For hubs started here and in child processes.
+ */
+export function busEnv(): Record<string, string> {
+  return process.env.EVENT_BUS ? { EVENT_BUS: process.env.EVENT_BUS } : {};
+}
+
+/** Is this run on NATS JetStream? */
+export const onNats = () => (process.env.EVENT_BUS ?? '').startsWith('nats://');
+
 export interface TestHub {
   url: string;
   wsUrl: string;
@@ -43,6 +55,7 @@ export async function startTestHub(env: Record<string, string> = {}, logger: Log
       RATE_LIMIT_REQUESTS: '0',
       RATE_LIMIT_AUTH_FAILURES: '0',
       JOBS_CONCURRENCY: '0',
+      ...busEnv(),
       ...env,
     }),
     port,
