@@ -584,6 +584,7 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1 } }),
       seen: (d) => Boolean(d?.archivePlanTemplate?.archivedAt),
       expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      coordinator: 'OK', // a COORDINATOR of one of the organization's teams manages its templates
       probe: (f) => sql('select version, archived_at from plan_template where id = ?', [f.templateId]),
     },
   ],
@@ -612,6 +613,7 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { organizationId: f.patient.organization.id, title: `Template ${f.templateId}`, category: 'GENERAL' } }),
       seen: (d, f) => d?.createPlanTemplate?.title === `Template ${f.templateId}`,
       expect: MUTATION_ERRORS_ONLY,
+      coordinator: 'OK',
       probe: (f) => sql('select id from plan_template where title = ?', [`Template ${f.templateId}`]),
     },
   ],
@@ -621,6 +623,7 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1, title: 'Renamed template' } }),
       seen: (d) => d?.updatePlanTemplate?.title === 'Renamed template',
       expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      coordinator: 'OK', // a COORDINATOR of one of the organization's teams manages its templates
       probe: (f) => sql('select version, title from plan_template where id = ?', [f.templateId]),
     },
   ],

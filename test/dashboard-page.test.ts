@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -23,7 +24,11 @@ import type { Patient } from '../src/modules/patients';
  * file, a fresh browser context (its own sessionStorage) per clinician.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(__dirname, '../docs/dashboard.png');
+/** README's picture of the panel, taken by the test: written to docs/ when UPDATE_SCREENSHOT=1, else to a temporary file (no churn in the tree). */
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOT === '1'
+    ? path.resolve(__dirname, '../docs/dashboard.png')
+    : path.join(os.tmpdir(), `dashboard-${process.pid}.png`);
 
 let hub: TestHub;
 let w: World;

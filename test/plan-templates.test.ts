@@ -1,5 +1,7 @@
 import {
   ArchiveTemplateDocument,
+  CoordinatorAddsMemberDocument,
+  CoordinatorEndsMembershipDocument,
   MyTaskEventsDocument,
   PatientEventsDocument,
   CreateTemplateDocument,
@@ -33,6 +35,24 @@ afterAll(() => hub.close());
 const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => hub.orm.em.getConnection().execute<T[]>(query, params);
 
 const WEIGHT = '29463-7';
+const DAY = 86_400_000;
+
+/**
+ * The Friday before a change to summer time in Stockholm (the last Sunday of
+ * March) at least 30 days ahead, YYYY-MM-DD: a plan starting then has a
+ * recurring task whose first session is on the day the clocks change, and
+ * the series' horizon (14 days) holds only its first occurrence.
+ */
+function fridayBeforeSummerTime(): string {
+  for (let year = new Date().getUTCFullYear(); ; year++) {
+    const lastSunday = new Date(Date.UTC(year, 2, 31));
+    lastSunday.setUTCDate(31 - lastSunday.getUTCDay());
+    const friday = new Date(lastSunday.getTime() - 2 * DAY);
+    if (friday.getTime() > Date.now() + 30 * DAY) return friday.toISOString().slice(0, 10);
+  }
+}
+const START = fridayBeforeSummerTime();
+const dayAfterStart = (days: number) => new Date(Date.parse(START) + days * DAY).toISOString().slice(0, 10);
 
 /** A small hip-recovery template of `org`: two goals, three tasks for two roles (one repeating), two rules, two expected check-ins. */
 function hipTemplate(org: { id: string }, fields: Partial<CreatePlanTemplateInput> = {}): CreatePlanTemplateInput {
@@ -96,7 +116,7 @@ function fromTemplate(
     patientId: team.patient.id,
     templateId,
     ownerId: team.owner.id,
-    startDate: '2026-03-27',
+    startDate: START,
     timeZone: 'Europe/Stockholm',
     assign: [{ role: 'home nurse', providerId: team.nurse.id }],
     ...fields,
@@ -203,7 +223,34 @@ describe('plan templates', () => {
     expect(ok(await hub.gql(TemplateListDocument, { search: '%' }, token)).planTemplates.totalCount).toBe(0);
   });
 
-  it('are managed by ADMIN only: a provider of the organization is FORBIDDEN to create, change or archive one', async () => {
+  it("are managed by a COORDINATOR of one of the organization's care teams as by ADMIN, and by no coordinator once that membership ends", async () => {
+    const team = await w.team();
+    const coordinator = await w.provider();
+    const token = await w.token(coordinator);
+    const joined = ok(
+      await hub.gql(
+        CoordinatorAddsMemberDocument,
+        { input: { patientId: team.patient.id, providerId: coordinator.id, role: 'care coordinator', roleKind: 'COORDINATOR' } },
+        await w.adminToken(),
+      ),
+    ).addCareTeamMember;
+    const made = ok(await hub.gql(CreateTemplateDocument, { input: hipTemplate(w.org, { title: 'Coordinated recovery' }) }, token));
+    const template = made.createPlanTemplate;
+    expect(template).toMatchObject({ title: 'Coordinated recovery', version: 1 });
+    const renamed = ok(await hub.gql(UpdateTemplateDocument, { input: { id: template.id, expectedVersion: 1, title: 'Ours' } }, token));
+    expect(renamed.updatePlanTemplate).toMatchObject({ title: 'Ours', version: 2 });
+    // Another organization's templates are not theirs to manage.
+    const theirs = await createTemplate(hipTemplate(elsewhere.org), elsewhere);
+    expect(refusal(await hub.gql(CreateTemplateDocument, { input: hipTemplate(elsewhere.org) }, token)).code).toBe('FORBIDDEN');
+    expect(refusal(await hub.gql(ArchiveTemplateDocument, { input: { id: theirs.id, expectedVersion: 1 } }, token)).code).toBe('NOT_FOUND');
+
+    ok(await hub.gql(CoordinatorEndsMembershipDocument, { input: { membershipId: joined.id } }, await w.adminToken()));
+    expect(refusal(await hub.gql(ArchiveTemplateDocument, { input: { id: template.id, expectedVersion: 2 } }, token)).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('are not managed by a provider of the organization who coordinates no team: FORBIDDEN to create, change or archive one', async () => {
     const provider = await w.provider();
     const token = await w.token(provider);
     const template = await createTemplate(hipTemplate(w.org));
@@ -310,8 +357,8 @@ describe('createCarePlanFromTemplate', () => {
       warningSigns: ['Calf pain or swelling'],
       owner: { id: team.owner.id },
       goals: [
-        { description: 'Wound healed', target: 'Clips out, no infection', dueDate: '2026-04-10', status: 'PROPOSED' },
-        { description: 'Walk with a cane', target: null, dueDate: '2026-05-08', status: 'PROPOSED' },
+        { description: 'Wound healed', target: 'Clips out, no infection', dueDate: dayAfterStart(14), status: 'PROPOSED' },
+        { description: 'Walk with a cane', target: null, dueDate: dayAfterStart(42), status: 'PROPOSED' },
       ],
       warningSignRules: [
         { measure: { code: '8310-5' }, comparison: 'ABOVE', threshold: 38, severity: 'HIGH', assignRole: 'home nurse' },
@@ -323,10 +370,11 @@ describe('createCarePlanFromTemplate', () => {
       ],
     });
     // Due times are wall-clock times in the plan's zone: 09:00 in Stockholm is 08:00Z on day 0 (CET) and
-    // 07:00Z on day 2, after the change to summer time on 2026-03-29.
+    // 07:00Z after the clocks change to summer time on day 2: gait training recurs on MO, WE and FR, so its
+    // first session is the first of those from day 2 on, the Monday.
     expect(plan.tasks.edges.map((e) => [e.node.title, e.node.dueAt, e.node.status, e.node.requester.id])).toEqual([
-      ['Wound check', '2026-03-27T08:00:00.000Z', 'REQUESTED', team.nurse.id],
-      ['Gait training', '2026-03-29T07:00:00.000Z', 'REQUESTED', team.nurse.id],
+      ['Wound check', `${START}T08:00:00.000Z`, 'REQUESTED', team.nurse.id],
+      ['Gait training', `${dayAfterStart(3)}T07:00:00.000Z`, 'REQUESTED', team.nurse.id],
       ['Review analgesia', null, 'REQUESTED', team.nurse.id],
     ]);
 
@@ -338,6 +386,7 @@ describe('createCarePlanFromTemplate', () => {
       'GOAL_ADDED',
       'GOAL_ADDED',
       'TASK_CREATED',
+      'TASK_SERIES_CREATED', // gait training recurs: its series, then its first session
       'TASK_CREATED',
       'TASK_CREATED',
       'WARNING_SIGN_RULE_ADDED',
@@ -366,7 +415,7 @@ describe('createCarePlanFromTemplate', () => {
       tasks: before.tasks + 3,
       rules: before.rules + 2,
       expectations: before.expectations + 2,
-      events: before.events + 10,
+      events: before.events + 11,
       jobs: before.jobs + 2,
       writesAudited: before.writesAudited + 1,
     });
@@ -384,9 +433,9 @@ describe('createCarePlanFromTemplate', () => {
       const mine = subscribe(nurseFeed, MyTaskEventsDocument, {});
       for (let i = 0; i < 150 && hub.subscriptions() < watching + 2; i++) await new Promise((r) => setTimeout(r, 20));
       ok(await hub.gql(PlanFromTemplateDocument, { input: fromTemplate(team, template.id) }, team.ownerToken));
-      const received = (await events.received(10)).map((r) => r.data!.patientEvents);
+      const received = (await events.received(11)).map((r) => r.data!.patientEvents);
       expect(received.map((e) => [e.sequence, e.type])).toEqual(
-        ['CARE_PLAN_CREATED', 'GOAL_ADDED', 'GOAL_ADDED', 'TASK_CREATED', 'TASK_CREATED', 'TASK_CREATED']
+        ['CARE_PLAN_CREATED', 'GOAL_ADDED', 'GOAL_ADDED', 'TASK_CREATED', 'TASK_SERIES_CREATED', 'TASK_CREATED', 'TASK_CREATED']
           .concat(['WARNING_SIGN_RULE_ADDED', 'WARNING_SIGN_RULE_ADDED', 'CHECK_IN_EXPECTED', 'CHECK_IN_EXPECTED'])
           .map((type, i) => [last + 1 + i, type]),
       );
@@ -398,6 +447,33 @@ describe('createCarePlanFromTemplate', () => {
     } finally {
       await Promise.all([dashboard.dispose(), nurseFeed.dispose()]);
     }
+  });
+
+  it("makes a template task's recurrence a task series of the plan, its rule read in the plan's time zone from the task's first due time", async () => {
+    const team = await w.team();
+    const template = await createTemplate(hipTemplate(w.org));
+    const plan = ok(
+      await hub.gql(PlanFromTemplateDocument, { input: fromTemplate(team, template.id, { assign: [] }) }, team.ownerToken),
+    ).createCarePlanFromTemplate;
+    const series = await sql<{ title: string; rule: string; time_zone: string; start: string; status: string }>(
+      `select title, rule, time_zone, to_char(start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as start, status
+         from task_series where care_plan_id = ?`,
+      [plan.id],
+    );
+    expect(series).toEqual([
+      {
+        title: 'Gait training',
+        rule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=18',
+        time_zone: 'Europe/Stockholm',
+        start: `${dayAfterStart(2)}T07:00`, // day 2 at 09:00 in Stockholm, summer time (UTC here)
+        status: 'ACTIVE',
+      },
+    ]);
+    const sessions = await sql<{ n: number }>(
+      'select count(*)::int as n from task where series_id = (select id from task_series where care_plan_id = ?)',
+      [plan.id],
+    );
+    expect(sessions[0].n).toBe(1); // the first session; the rest are created as the horizon reaches them
   });
 
   it('assigns each task to the provider named for its role (case aside), and leaves a role nobody is named for unassigned', async () => {
@@ -519,7 +595,7 @@ describe('the demo clinic', () => {
         patientId: patient.id,
         templateId: template.id,
         ownerId: owner.id,
-        startDate: '2026-11-30',
+        startDate: START, // over 30 days ahead: each recurring task has its first session only (the horizon is 14 days)
         timeZone: 'Europe/Amsterdam',
         assign: members.map(([p, role]) => ({ role, providerId: p.id })),
       };

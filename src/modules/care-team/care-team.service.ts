@@ -42,6 +42,15 @@ declare module '../../core/context' {
 }
 
 export const careTeam = {
+  /**
+   * Whether the caller coordinates care in their organization: an active
+   * member of some care team with the role COORDINATOR (organization-wide
+   * work such as the plan templates is theirs, with ADMIN).
+   */
+  async isCoordinator(ctx: Context): Promise<boolean> {
+    return ctx.viewer.providerId != null && coordinatesAnyTeam(ctx.em, ctx.viewer.providerId);
+  },
+
   /** The team of a patient whose record the viewer may see (members and ADMIN). */
   async ofPatient(ctx: Context, patientId: string, includeEnded: boolean): Promise<CareTeamMember[]> {
     await access.assertCanSeePatientRecord(ctx, patientId);
@@ -172,6 +181,15 @@ async function assertManagesTeam(ctx: Context, em: EntityManager, patientId: str
     patientId,
     forbidden("Only ADMIN, a COORDINATOR of this patient's care team or the owner of its active care plan may change the team"),
   );
+}
+
+/** Whether the provider is an active COORDINATOR of at least one care team (all of their organization's). */
+async function coordinatesAnyTeam(em: EntityManager, providerId: string): Promise<boolean> {
+  const knex = em.getKnex();
+  const rows = await em.execute(
+    activeMemberships(knex).select(knex.raw('1')).where({ provider_id: providerId, role_kind: CareTeamRoleKind.COORDINATOR }).limit(1),
+  );
+  return rows.length > 0;
 }
 
 async function managesTeam(em: EntityManager, patientId: string, providerId: string): Promise<boolean> {

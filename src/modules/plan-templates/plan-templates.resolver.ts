@@ -36,7 +36,7 @@ export class PlanTemplateResolver {
 
   @Mutation(() => PlanTemplate, {
     description:
-      'ADMIN: adds a plan template to an organization (FORBIDDEN for others). Its goals, tasks, warning-sign rules and expected check-ins are checked as when they are added to a plan.',
+      "ADMIN, or a COORDINATOR of one of the organization's care teams: adds a plan template to the organization (FORBIDDEN for others). Its goals, tasks, warning-sign rules and expected check-ins are checked as when they are added to a plan.",
   })
   createPlanTemplate(
     @Arg('input', { description: 'The organization, title, category and parts of the template.' }) input: CreatePlanTemplateInput,
@@ -47,7 +47,7 @@ export class PlanTemplateResolver {
 
   @Mutation(() => PlanTemplate, {
     description:
-      'ADMIN: changes a plan template (FORBIDDEN for others; FORBIDDEN once archived); `version` +1. Plans already made from it do not change.',
+      "ADMIN, or a COORDINATOR of one of its organization's care teams: changes a plan template (FORBIDDEN for others; FORBIDDEN once archived); `version` +1. Plans already made from it do not change.",
   })
   updatePlanTemplate(
     @Arg('input', { description: 'The template, its expected version and what to change.' }) input: UpdatePlanTemplateInput,
@@ -58,7 +58,7 @@ export class PlanTemplateResolver {
 
   @Mutation(() => PlanTemplate, {
     description:
-      'ADMIN: archives a plan template (FORBIDDEN for others): no plan is made from it any more. Archiving it again changes nothing.',
+      "ADMIN, or a COORDINATOR of one of its organization's care teams: archives a plan template (FORBIDDEN for others): no plan is made from it any more. Archiving it again changes nothing.",
   })
   archivePlanTemplate(
     @Arg('input', { description: 'The template and its expected version.' }) input: ArchivePlanTemplateInput,

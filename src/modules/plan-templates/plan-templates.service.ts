@@ -9,6 +9,7 @@ import { expectId } from '../../core/ids';
 import { keysetPage, toPage } from '../../core/pagination';
 import { writePatient } from '../../core/patient-write';
 import { carePlans, type CarePlan } from '../care-plans';
+import { careTeam } from '../care-team';
 import { expectedCheckIns } from '../expected-check-ins';
 import { goals } from '../goals';
 import { organizations } from '../organizations';
@@ -37,16 +38,20 @@ declare module '../../core/context' {
 
 /**
  * Who may create, change and archive an organization's templates: the one
- * rule, here and nowhere else. For now ADMIN (operators manage every
- * organization, as they manage its providers and patients); a COORDINATOR of
- * the organization is meant to join them here.
+ * rule, here and nowhere else. ADMIN (operators manage every organization,
+ * as they manage its providers and patients), and a provider of that
+ * organization who coordinates one of its care teams (an active member with
+ * the role COORDINATOR).
  */
-async function mayManageTemplates(ctx: Context, _organizationId: string): Promise<boolean> {
-  return ctx.viewer.isAdmin;
+async function mayManageTemplates(ctx: Context, organizationId: string): Promise<boolean> {
+  if (ctx.viewer.isAdmin) return true;
+  return (await organizationOfViewer(ctx)) === organizationId && careTeam.isCoordinator(ctx);
 }
 
 async function assertMayManage(ctx: Context, organizationId: string): Promise<void> {
-  if (!(await mayManageTemplates(ctx, organizationId))) throw forbidden('Only an ADMIN manages plan templates');
+  if (!(await mayManageTemplates(ctx, organizationId))) {
+    throw forbidden("Only ADMIN or a COORDINATOR of one of the organization's care teams manages its plan templates");
+  }
 }
 
 /** The caller's organization: a provider's own; null for an operator who is no provider. */
@@ -55,7 +60,7 @@ async function organizationOfViewer(ctx: Context): Promise<string | null> {
   return (await providers.get(ctx, ctx.viewer.providerId)).organization.id;
 }
 
-/** Templates are the organization's, not patient data: its providers read them, and operators (ADMIN), who manage them. */
+/** Templates are the organization's, not patient data: its providers read them, and operators (ADMIN). */
 async function mayRead(ctx: Context, organizationId: string): Promise<boolean> {
   return ctx.viewer.isAdmin || (await organizationOfViewer(ctx)) === organizationId;
 }
@@ -179,7 +184,8 @@ export const planTemplates = {
       if (assigneeByRole.has(role)) throw badInput(`assign.${i}.role`, 'Each role is assigned once');
       assigneeByRole.set(role, expectId('Provider', assignment.providerId, `assign.${i}.providerId`));
     }
-    const due = await dueTimes(ctx.em, template.tasks, startDate, checkTimeZone(input.timeZone ?? 'UTC'));
+    const timeZone = checkTimeZone(input.timeZone ?? 'UTC');
+    const due = await dueTimes(ctx.em, template.tasks, startDate, timeZone);
 
     return writePatient(ctx, patientId, async (write) => {
       // Under the patient lock, so a membership ended meanwhile is seen.
@@ -204,7 +210,7 @@ export const planTemplates = {
         });
       }
       for (const [i, task] of template.tasks.entries()) {
-        // When tasks recur (issue 13, item 3), `task.recurrence` goes to the task here, starting at due[i].
+        // A recurring task starts at its first due time and recurs in the plan's time zone (docs/contract.md, "Recurring tasks").
         await tasks.create(await write.context(), {
           carePlanId: plan.id,
           title: task.title,
@@ -213,6 +219,7 @@ export const planTemplates = {
           description: task.description,
           assigneeId: task.assignRole ? (assigneeByRole.get(roleKey(task.assignRole)) ?? null) : null,
           dueAt: due[i],
+          recurrence: task.recurrence ? { rule: task.recurrence, timeZone } : null,
         });
       }
       for (const [i, rule] of template.warningSignRules.entries()) {

@@ -33,5 +33,6 @@ export { APPOINTMENT_KINDS, Task, TaskId, TaskKind, TaskNote, TaskNoteId, TaskPr
 export { TaskSeries, TaskSeriesId, TaskSeriesStatus } from './task-series.entity';
 export type { TaskRecurrence } from './task-series.service';
 export { taskSeries } from './task-series.service';
+export { checkRule as checkRecurrenceRule, recurrenceOccurs } from './recurrence';
 export { TaskEvent, taskLifecycle, tasks } from './tasks.service';
 export { TaskFields, type CreateTaskInput } from './task.types';

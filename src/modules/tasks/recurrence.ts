@@ -69,9 +69,26 @@ export function canonicalTimeZone(name: string): string | null {
 export function parseRecurrence(input: RecurrenceInput, prefix = 'recurrence'): Recurrence {
   const field = `${prefix}.rule`;
   const refuse = (why: string) => badInput(field, `${field} is not a recurrence rule this hub accepts: ${why}`);
-  const text = input.rule.trim().replace(/^RRULE:/i, '');
-  if (!text || /[\r\n]/.test(text) || /(^|;)DTSTART/i.test(text)) {
-    throw refuse(`give one RRULE line such as FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=12 (the start is ${prefix}.start)`);
+  const { rule } = checkRule(input.rule, field);
+  const timeZone = canonicalTimeZone(input.timeZone.trim());
+  if (!timeZone) throw badInput(`${prefix}.timeZone`, `${prefix}.timeZone must be an IANA time zone such as "Europe/Berlin"`);
+  const recurrence = { rule, start: input.start, timeZone };
+  if (!new Occurrences(recurrence).after(new Date(input.start.getTime() - 1))) throw refuse('it has no occurrence from its start on');
+  return recurrence;
+}
+
+/**
+ * A rule's own text checked and normalised, before any start or zone: of a
+ * recurring task and of a plan template's task (which adds its own limits).
+ * BAD_USER_INPUT on `field`: a rule rrule cannot parse, a DTSTART (the start
+ * is the task's), a frequency more often than daily, a part out of range,
+ * COUNT with UNTIL.
+ */
+export function checkRule(value: string, field: string): { rule: string; until: Date | null } {
+  const refuse = (why: string) => badInput(field, `${field} is not a recurrence rule this hub accepts: ${why}`);
+  const text = value.trim().replace(/^RRULE:/i, '');
+  if (!text || /[\r\n]/.test(text) || /(^|;)(DTSTART|TZID)/i.test(text)) {
+    throw refuse('give one RRULE line such as FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=12 (the start is the task\'s)');
   }
   let options: Partial<Options>;
   try {
@@ -99,12 +116,7 @@ export function parseRecurrence(input: RecurrenceInput, prefix = 'recurrence'): 
   const weekdays = options.byweekday == null ? [] : Array.isArray(options.byweekday) ? options.byweekday : [options.byweekday];
   if (weekdays.some((day) => day == null)) throw refuse('BYDAY names a day that does not exist (MO, TU, WE, TH, FR, SA, SU)');
   if (options.wkst === null) throw refuse('WKST names a day that does not exist');
-
-  const timeZone = canonicalTimeZone(input.timeZone.trim());
-  if (!timeZone) throw badInput(`${prefix}.timeZone`, `${prefix}.timeZone must be an IANA time zone such as "Europe/Berlin"`);
-  const recurrence = { rule: RRule.optionsToString(options).replace(/^RRULE:/, ''), start: input.start, timeZone };
-  if (!new Occurrences(recurrence).after(new Date(input.start.getTime() - 1))) throw refuse('it has no occurrence from its start on');
-  return recurrence;
+  return { rule: RRule.optionsToString(options).replace(/^RRULE:/, ''), until: options.until ? new Date(options.until) : null };
 }
 
 /** The occurrences of a (checked) recurrence, as instants. */
@@ -209,4 +221,15 @@ export function fromWallClock(wall: Date, timeZone: string): Date {
 /** An instant shown in the series' zone for summaries: `2027-03-29 09:00 Europe/Berlin`. */
 export function localTime(instant: Date, timeZone: string): string {
   return `${toWallClock(instant, timeZone).toISOString().slice(0, 16).replace('T', ' ')} ${timeZone}`;
+}
+
+/**
+ * Whether a checked rule (see `checkRule`) occurs at all within `years` of
+ * now: for a rule kept without its start, as a plan template's is.
+ */
+export function recurrenceOccurs(rule: string, years: number): boolean {
+  const start = new Date();
+  const end = new Date(start);
+  end.setUTCFullYear(end.getUTCFullYear() + years);
+  return new Occurrences({ rule, start, timeZone: 'UTC' }).between(new Date(start.getTime() - 1), end, 1).length > 0;
 }
