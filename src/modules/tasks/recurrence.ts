@@ -88,7 +88,7 @@ export function checkRule(value: string, field: string): { rule: string; until: 
   const refuse = (why: string) => badInput(field, `${field} is not a recurrence rule this hub accepts: ${why}`);
   const text = value.trim().replace(/^RRULE:/i, '');
   if (!text || /[\r\n]/.test(text) || /(^|;)(DTSTART|TZID)/i.test(text)) {
-    throw refuse('give one RRULE line such as FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=12 (the start is the task\'s)');
+    throw refuse("give one RRULE line such as FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=12 (the start is the task's)");
   }
   let options: Partial<Options>;
   try {
