@@ -506,6 +506,7 @@ describe('the HTTP contract', () => {
       expect((await fhir(limited, 'GET', '/metadata', { token: 'bad' })).status).toBe(401);
       const refused = await fhir(limited, 'GET', '/metadata', { token: 'bad' });
       expect(refused.status).toBe(429);
+      expect(refused.contentType).toBe('application/fhir+json; charset=utf-8');
       expect(refused.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'throttled' }] });
       expect(schemaErrors(refused.body)).toEqual([]);
     } finally {

@@ -96,8 +96,21 @@ export function graphqlCors(config: Config): RequestHandler {
   });
 }
 
-/** How an interface words a refusal made before it runs: GraphQL's error shape, or FHIR's OperationOutcome. */
-export type RefusalBody = (code: string, message: string) => object;
+/**
+ * How an interface words a refusal made before it runs: GraphQL's error
+ * shape, or FHIR's OperationOutcome, sent as `contentType` (JSON when unset).
+ */
+export interface RefusalBody {
+  (code: string, message: string): object;
+  contentType?: string;
+}
+
+function sendRefusal(res: express.Response, status: number, body: RefusalBody, message: string): void {
+  res
+    .status(status)
+    .type(body.contentType ?? 'application/json')
+    .send(JSON.stringify(body('RATE_LIMITED', message)));
+}
 
 /**
  * Rate limits for `/graphql` (and `/fhir/R4`, with its own `body`), per client: requests by bearer token (or by
@@ -107,7 +120,7 @@ export type RefusalBody = (code: string, message: string) => object;
 export function graphqlRateLimits(config: Config, body: RefusalBody = errorBody): RequestHandler[] {
   const { windowMs, requests, authFailures } = config.rateLimit;
   const refused: RateLimitOptions['handler'] = (_req, res, _next, options) => {
-    res.status(options.statusCode).json(body('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After'));
+    sendRefusal(res, options.statusCode, body, 'Too many requests; retry after the time in Retry-After');
   };
   const clientKey = (req: express.Request) => {
     const authorization = req.header('authorization');
@@ -149,7 +162,7 @@ function failedAuthenticationLimit(windowMs: number, limit: number, body: Refusa
     if (seen && seen.totalHits >= limit) {
       const seconds = seen.resetTime ? Math.max(1, Math.ceil((seen.resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
       res.setHeader('Retry-After', String(seconds));
-      res.status(429).json(body('RATE_LIMITED', 'Too many failed authentications; retry after the time in Retry-After'));
+      sendRefusal(res, 429, body, 'Too many failed authentications; retry after the time in Retry-After');
       return;
     }
     res.once('finish', () => {

@@ -177,6 +177,7 @@ export function fhirRouter(deps: FhirDeps): Router {
 export function fhirRefusal(code: string, message: string): Resource {
   return outcome(new FhirError(429, code === 'RATE_LIMITED' ? 'throttled' : 'exception', message));
 }
+fhirRefusal.contentType = `${FHIR_JSON}; charset=utf-8`;
 
 function send(res: Response, status: number, body: Resource): void {
   res.status(status).setHeader('Content-Type', `${FHIR_JSON}; charset=utf-8`);
