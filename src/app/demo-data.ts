@@ -1,3 +1,4 @@
+import { operatorViewer, providerViewer } from '../auth/viewer';
 import { CarePlanCategory, CarePlanStatus, carePlans, type CarePlan } from '../modules/care-plans';
 import { careTeam } from '../modules/care-team';
 import { CheckInSource, checkIns } from '../modules/check-ins';
@@ -30,8 +31,8 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
   }
 
   const contexts = createContexts(orm);
-  const admin = () => contexts.create({ sub: 'demo-loader', providerId: null, isAdmin: true }, 'demo');
-  const as = (p: Provider) => contexts.create({ sub: p.id, providerId: p.id, isAdmin: false }, 'demo');
+  const admin = () => contexts.create(operatorViewer('demo-loader'), 'demo');
+  const as = (p: Provider) => contexts.create(providerViewer(p.id), 'demo');
 
   const org = await organizations.create(admin(), { name: 'Riverside Community Health' });
   const provider = (name: string, discipline: Discipline, specialty: string | null, email: string) =>

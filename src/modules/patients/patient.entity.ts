@@ -25,6 +25,11 @@ export const PatientId = defineIdType('Patient', 'pat');
   name: 'patient_medications_items',
   expression: 'create index "patient_medications_items" on "patient" using gin ("medications" jsonb_path_ops)',
 })
+// A support contact by its id ("sup_…"): the patient a caregiver's token acts for (src/auth/authenticate.ts).
+@Index({
+  name: 'patient_support_network_items',
+  expression: 'create index "patient_support_network_items" on "patient" using gin ("support_network" jsonb_path_ops)',
+})
 @ObjectType({
   implements: Node,
   description: 'A person receiving care. Visible only to active members of their care team.',
