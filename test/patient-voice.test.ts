@@ -1,0 +1,240 @@
+import { signToken } from '../src/auth/tokens';
+import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
+import { world, type World } from './support/factories';
+import { codes, post, unique } from './support/raw';
+
+/**
+ * The patient's own voice (issue 16): patient and caregiver tokens, the
+ * caregiver's consent, and what the patient side sees.
+ */
+
+let hub: TestHub;
+let w: World;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  w = await world(hub);
+});
+afterAll(() => hub.close());
+
+const patientToken = (patientId: string) => signToken(TEST_SECRET, { sub: patientId, kind: 'patient' });
+const caregiverToken = (contactId: string) => signToken(TEST_SECRET, { sub: contactId, kind: 'caregiver' });
+
+const MY_RECORD = `query MyRecord { myRecord {
+  patientId viewerKind name preferences
+  careTeam { name role email }
+  activePlan { title ownerName goals { description status } upcoming { id title } warningSigns { sign whatToDo } }
+  checkIns { source values { measure text } }
+  caregivers { contactId scopes }
+} }`;
+
+const GRANT = `mutation Grant($input: GrantCaregiverConsentInput!) { grantCaregiverConsent(input: $input) { id contactId scopes grantedByKind grantReason revokedAt } }`;
+const REVOKE = `mutation Revoke($input: RevokeCaregiverConsentInput!) { revokeCaregiverConsent(input: $input) { id revokedAt } }`;
+
+/** The standard team, with a task and a goal on the plan, a note on the task and on the plan, and a support contact. */
+async function setUp() {
+  const team = await w.team();
+  await w.goal(team.plan, team.owner, 'Walk to the corner shop');
+  const task = await w.task(team.plan, team.owner, { assignee: team.nurse, title: 'Home visit' });
+  const internal = `internal-${unique()}`;
+  const notes = await post(
+    hub,
+    `mutation { n1: addTaskNote(input: { taskId: "${task.id}", text: "${internal} task" }) { id }
+                n2: addCarePlanNote(input: { carePlanId: "${team.plan.id}", body: "${internal} plan" }) { id } }`,
+    {},
+    team.ownerToken,
+  );
+  expect(notes.errors).toBeUndefined();
+  const [{ version }] = await hub.orm.em
+    .getConnection()
+    .execute<{ version: number }[]>('select version from patient where id = ?', [team.patient.id]);
+  const added = await post(
+    hub,
+    `mutation Add($input: AddSupportContactInput!) { addSupportContact(input: $input) { supportNetwork { id name } } }`,
+    { input: { patientId: team.patient.id, expectedVersion: version, name: 'Ben Ruiz', relationship: 'son' } },
+    team.ownerToken,
+  );
+  expect(added.errors).toBeUndefined();
+  const contactId: string = added.data!.addSupportContact.supportNetwork.at(-1).id;
+  return {
+    ...team,
+    task,
+    internal,
+    contactId,
+    patientToken: await patientToken(team.patient.id),
+    caregiverToken: await caregiverToken(contactId),
+  };
+}
+
+describe('patient and caregiver tokens', () => {
+  it('a patient token sees the patient’s own record, care team, plan, goals and upcoming tasks', async () => {
+    const s = await setUp();
+    const result = await post(hub, MY_RECORD, {}, s.patientToken);
+    expect(result.errors).toBeUndefined();
+    const record = result.data!.myRecord;
+    expect(record).toMatchObject({
+      patientId: s.patient.id,
+      viewerKind: 'PATIENT',
+      name: s.patient.name,
+      preferences: ['Prefers mornings'],
+    });
+    expect(record.careTeam.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([
+      [s.owner.name, 'primary physician'],
+      [s.nurse.name, 'home nurse'],
+    ]);
+    expect(record.activePlan.title).toBe(s.plan.title);
+    expect(record.activePlan.ownerName).toBe(s.owner.name);
+    expect(record.activePlan.goals).toEqual([{ description: 'Walk to the corner shop', status: 'PROPOSED' }]);
+    expect(record.activePlan.upcoming.map((t: { id: string }) => t.id)).toEqual([s.task.id]);
+  });
+
+  it('never shows clinicians’ internal notes to the patient', async () => {
+    const s = await setUp();
+    const result = await post(hub, MY_RECORD, {}, s.patientToken);
+    expect(result.errors).toBeUndefined();
+    expect(JSON.stringify(result.data)).not.toContain(s.internal);
+  });
+
+  it('treats a patient as an outsider on clinicians’ operations: their own and another patient’s record are NOT_FOUND', async () => {
+    const s = await setUp();
+    const other = await w.patient([s.owner]);
+    for (const id of [s.patient.id, other.id]) {
+      const result = await post(hub, `query P($id: ID!) { patient(id: $id) { id name } }`, { id }, s.patientToken);
+      expect(codes(result)).toEqual(['NOT_FOUND']);
+      expect(result.data?.patient ?? null).toBeNull();
+    }
+  });
+
+  it('refuses tokens of unknown patients and caregivers, and patient tokens that claim a role, with UNAUTHENTICATED', async () => {
+    const s = await setUp();
+    const tokens = [
+      await patientToken('pat_0000000000000000000000000000dead'),
+      await caregiverToken('sup_0000000000000000000000000000dead'),
+      await signToken(TEST_SECRET, { sub: s.patient.id, kind: 'patient', roles: ['ADMIN'] }),
+    ];
+    for (const token of tokens) {
+      const result = await post(hub, MY_RECORD, {}, token);
+      expect(result.status).toBe(401);
+      expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
+  it('tells providers and operators FORBIDDEN on myRecord', async () => {
+    const s = await setUp();
+    expect(codes(await post(hub, MY_RECORD, {}, s.ownerToken))).toEqual(['FORBIDDEN']);
+    expect(codes(await post(hub, MY_RECORD, {}, await w.adminToken()))).toEqual(['FORBIDDEN']);
+  });
+
+  it('records the patient’s and the caregiver’s reads on the audit trail with their principal kind', async () => {
+    const s = await setUp();
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    expect((await post(hub, MY_RECORD, {}, s.patientToken)).errors).toBeUndefined();
+    expect((await post(hub, MY_RECORD, {}, s.caregiverToken)).errors).toBeUndefined();
+    const rows = await hub.orm.em
+      .getConnection()
+      .execute<{ actor_sub: string; actor_kind: string; kind: string; operation: string }[]>(
+        "select actor_sub, actor_kind, kind, operation from audit_record where patient_id = ? and actor_kind in ('PATIENT', 'CAREGIVER') order by id",
+        [s.patient.id],
+      );
+    expect(rows.map((r) => [r.actor_kind, r.actor_sub, r.kind, r.operation])).toEqual([
+      ['PATIENT', s.patient.id, 'WRITE', 'mutation Grant { grantCaregiverConsent }'],
+      ['PATIENT', s.patient.id, 'READ', 'query MyRecord { myRecord }'],
+      ['CAREGIVER', s.contactId, 'READ', 'query MyRecord { myRecord }'],
+    ]);
+  });
+});
+
+describe('caregiver consent', () => {
+  it('a caregiver sees nothing until the patient grants VIEW_PLAN, and nothing again once it is revoked', async () => {
+    const s = await setUp();
+    expect(codes(await post(hub, MY_RECORD, {}, s.caregiverToken))).toEqual(['NOT_FOUND']);
+
+    const granted = await post(
+      hub,
+      GRANT,
+      { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } },
+      s.patientToken,
+    );
+    expect(granted.errors).toBeUndefined();
+    expect(granted.data!.grantCaregiverConsent).toMatchObject({
+      contactId: s.contactId,
+      scopes: ['VIEW_PLAN'],
+      grantedByKind: 'PATIENT',
+      revokedAt: null,
+    });
+
+    const seen = await post(hub, MY_RECORD, {}, s.caregiverToken);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.myRecord).toMatchObject({ patientId: s.patient.id, viewerKind: 'CAREGIVER', caregivers: [] });
+    expect(JSON.stringify(seen.data)).not.toContain(s.internal);
+
+    const patientView = await post(hub, MY_RECORD, {}, s.patientToken);
+    expect(patientView.data!.myRecord.caregivers).toEqual([{ contactId: s.contactId, scopes: ['VIEW_PLAN'] }]);
+
+    const revoked = await post(hub, REVOKE, { input: { patientId: s.patient.id, contactId: s.contactId } }, s.patientToken);
+    expect(revoked.errors).toBeUndefined();
+    expect(revoked.data!.revokeCaregiverConsent.revokedAt).not.toBeNull();
+    expect(codes(await post(hub, MY_RECORD, {}, s.caregiverToken))).toEqual(['NOT_FOUND']);
+
+    const log = await w.eventLog(s.patient.id);
+    expect(log.types.slice(-2)).toEqual(['CAREGIVER_CONSENT_GRANTED', 'CAREGIVER_CONSENT_REVOKED']);
+  });
+
+  it('a caregiver whose consent lacks VIEW_PLAN does not see the record', async () => {
+    const s = await setUp();
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['REPORT_CHECK_INS'] } }, s.patientToken);
+    expect(codes(await post(hub, MY_RECORD, {}, s.caregiverToken))).toEqual(['NOT_FOUND']);
+  });
+
+  it('ADMIN grants on the patient’s behalf only with a reason, which the event keeps', async () => {
+    const s = await setUp();
+    const input = { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN', 'MESSAGE_TEAM'] };
+    const admin = await w.adminToken();
+    const without = await post(hub, GRANT, { input }, admin);
+    expect(codes(without)).toEqual(['BAD_USER_INPUT']);
+    const withReason = await post(hub, GRANT, { input: { ...input, reason: 'Patient asked by phone; cannot use the app' } }, admin);
+    expect(withReason.errors).toBeUndefined();
+    expect(withReason.data!.grantCaregiverConsent).toMatchObject({
+      grantedByKind: 'OPERATOR',
+      grantReason: 'Patient asked by phone; cannot use the app',
+    });
+    const [event] = await hub.orm.em
+      .getConnection()
+      .execute<{ note: string }[]>("select note from event where patient_id = ? and type = 'CAREGIVER_CONSENT_GRANTED'", [s.patient.id]);
+    expect(event.note).toBe('Patient asked by phone; cannot use the app');
+  });
+
+  it('no one else grants or revokes: a provider of the team, the caregiver, another patient get NOT_FOUND and nothing changes', async () => {
+    const s = await setUp();
+    const other = await w.patient();
+    const input = { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] };
+    for (const token of [s.ownerToken, s.caregiverToken, await patientToken(other.id)]) {
+      expect(codes(await post(hub, GRANT, { input }, token))).toEqual(['NOT_FOUND']);
+    }
+    expect((await w.eventLog(s.patient.id)).types).not.toContain('CAREGIVER_CONSENT_GRANTED');
+  });
+
+  it('only a contact of the patient’s support network can be given consent', async () => {
+    const s = await setUp();
+    const result = await post(
+      hub,
+      GRANT,
+      { input: { patientId: s.patient.id, contactId: 'sup_0000000000000000000000000000beef', scopes: ['VIEW_PLAN'] } },
+      s.patientToken,
+    );
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('the care team sees who acts for the patient', async () => {
+    const s = await setUp();
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    const result = await post(
+      hub,
+      `query C($id: ID!) { patient(id: $id) { caregiverConsents { contactId scopes } } }`,
+      { id: s.patient.id },
+      s.nurseToken,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.patient.caregiverConsents).toEqual([{ contactId: s.contactId, scopes: ['VIEW_PLAN'] }]);
+  });
+});
