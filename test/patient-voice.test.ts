@@ -1,7 +1,11 @@
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { Client } from 'graphql-ws';
 import { signToken } from '../src/auth/tokens';
 import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 import { codes, post, unique } from './support/raw';
+import { subscribe, wsClient } from './support/ws';
 
 /**
  * The patient's own voice (issue 16): patient and caregiver tokens, the
@@ -14,6 +18,10 @@ let w: World;
 beforeAll(async () => {
   hub = await startTestHub();
   w = await world(hub);
+});
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.dispose()));
 });
 afterAll(() => hub.close());
 
@@ -236,5 +244,87 @@ describe('caregiver consent', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.patient.caregiverConsents).toEqual([{ contactId: s.contactId, scopes: ['VIEW_PLAN'] }]);
+  });
+});
+
+type MyEventsResult = { myEvents: { sequence: number; type: string; summary: string | null } };
+const MY_EVENTS = parse(
+  'subscription MyEvents($after: Int) { myEvents(afterSequence: $after) { sequence type summary } }',
+) as TypedDocumentNode<MyEventsResult, { after?: number | null }>;
+
+const lastSequence = async (patientId: string) =>
+  Number(
+    (await hub.orm.em.getConnection().execute<{ n: number }[]>('select last_event_sequence as n from patient where id = ?', [patientId]))[0]
+      .n,
+  );
+
+describe('the patient’s live events', () => {
+  it('replays the patient’s events after a sequence, then live ones, without clinicians’ internal notes', async () => {
+    const s = await setUp();
+    const log = await w.eventLog(s.patient.id);
+    expect(log.types).toEqual(expect.arrayContaining(['TASK_NOTE_ADDED', 'CARE_PLAN_NOTE_ADDED']));
+    const client = wsClient(hub.wsUrl, s.patientToken);
+    clients.push(client);
+    const sub = subscribe(client, MY_EVENTS, { after: 0 });
+    const replayed = log.types.filter((t) => t !== 'TASK_NOTE_ADDED' && t !== 'CARE_PLAN_NOTE_ADDED').length;
+    await sub.received(replayed);
+    await w.goal(s.plan, s.owner, 'Garden again by spring');
+    const all = await sub.received(replayed + 1);
+    const events = all.map((r) => r.data!.myEvents);
+    expect(events.map((e) => e.type)).not.toContain('TASK_NOTE_ADDED');
+    expect(events.map((e) => e.type)).not.toContain('CARE_PLAN_NOTE_ADDED');
+    expect(JSON.stringify(events)).not.toContain(s.internal);
+    expect(events.at(-1)).toMatchObject({ type: 'GOAL_ADDED', sequence: await lastSequence(s.patient.id) });
+    const sequences = events.map((e) => e.sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(sequences.length);
+
+    // Reconnecting after the second-to-last event brings exactly the last one.
+    const again = subscribe(client, MY_EVENTS, { after: sequences.at(-2)! });
+    const [resumed] = await again.received(1);
+    expect(resumed.data!.myEvents.sequence).toBe(sequences.at(-1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(again.results).toHaveLength(1);
+  });
+
+  it('ends a caregiver’s subscription with FORBIDDEN as soon as the patient revokes the consent', async () => {
+    const s = await setUp();
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    const client = wsClient(hub.wsUrl, s.caregiverToken);
+    clients.push(client);
+    const sub = subscribe(client, MY_EVENTS, { after: await lastSequence(s.patient.id) });
+    await w.goal(s.plan, s.owner, 'Cook a meal');
+    const [first] = await sub.received(1);
+    expect(first.data!.myEvents.type).toBe('GOAL_ADDED');
+
+    const revoked = await post(hub, REVOKE, { input: { patientId: s.patient.id, contactId: s.contactId } }, s.patientToken);
+    expect(revoked.errors).toBeUndefined();
+    await sub.done;
+    expect(sub.results.slice(1).flatMap((r) => codes(r))).toEqual(['FORBIDDEN']);
+    await w.goal(s.plan, s.owner, 'After the end');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(JSON.stringify(sub.results)).not.toContain('After the end');
+
+    // A new subscription is refused.
+    const later = subscribe(client, MY_EVENTS, { after: 0 });
+    await later.done;
+    expect(later.results.flatMap((r) => codes(r))).toEqual(['NOT_FOUND']);
+  });
+
+  it('a caregiver’s access ends when the contact is taken off the patient’s support network', async () => {
+    const s = await setUp();
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    expect((await post(hub, MY_RECORD, {}, s.caregiverToken)).errors).toBeUndefined();
+    const [{ version }] = await hub.orm.em
+      .getConnection()
+      .execute<{ version: number }[]>('select version from patient where id = ?', [s.patient.id]);
+    const removed = await post(
+      hub,
+      'mutation Remove($input: RemovePatientListItemInput!) { removeSupportContact(input: $input) { id } }',
+      { input: { patientId: s.patient.id, expectedVersion: version, itemId: s.contactId } },
+      s.ownerToken,
+    );
+    expect(removed.errors).toBeUndefined();
+    expect(codes(await post(hub, MY_RECORD, {}, s.caregiverToken))).toEqual(['UNAUTHENTICATED']);
   });
 });

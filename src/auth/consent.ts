@@ -16,11 +16,16 @@ export const CONSENT_SCOPES: readonly ConsentScope[] = ['VIEW_PLAN', 'REPORT_CHE
  * support contact) whose `revoked_at` is null: at most one such row (a
  * partial unique index), its `scopes` the scopes granted. Revoking sets
  * `revoked_at` (under the patient lock, like ending a membership) and keeps
- * the row as history.
+ * the row as history. A consent also lapses when the contact is taken off
+ * the patient's support network (`onRecord`).
  */
+/** The consent's contact is still on its patient's support network (served by `patient_support_network_items`). */
+const onRecord = (consent: string) =>
+  `exists (select 1 from patient p where p.id = ${consent}.patient_id and p.support_network @> jsonb_build_array(jsonb_build_object('id', ${consent}.contact_id)))`;
+
 export async function consentedScopes(em: EntityManager, patientId: string, contactId: string): Promise<ConsentScope[]> {
   const [row] = await em.execute<{ scopes: ConsentScope[] }[]>(
-    'select scopes from caregiver_consent where patient_id = ? and contact_id = ? and revoked_at is null limit 1',
+    `select scopes from caregiver_consent c where c.patient_id = ? and c.contact_id = ? and c.revoked_at is null and ${onRecord('c')} limit 1`,
     [patientId, contactId],
   );
   return row?.scopes ?? [];
@@ -40,7 +45,8 @@ export function consentLoader(em: EntityManager, contactId: string | null): Data
         .select('patient_id', 'scopes')
         .where('contact_id', contactId)
         .whereNull('revoked_at')
-        .whereIn('patient_id', [...patientIds]),
+        .whereIn('patient_id', [...patientIds])
+        .whereRaw(onRecord('caregiver_consent')),
     );
     const byPatient = new Map(rows.map((r) => [r.patient_id, r.scopes]));
     return patientIds.map((id) => byPatient.get(id) ?? []);

@@ -1,5 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { ActorKind } from '../../core/audit-record.entity';
+import { EventType } from '../../events/event-types';
+import { Int } from 'type-graphql';
 import { CaregiverConsent } from '../caregiver-consent';
 import { CarePlanCategory } from '../care-plans';
 import { CheckInSource } from '../check-ins';
@@ -98,4 +100,22 @@ export class MyRecord {
     description: 'The caregivers the patient lets act for them (in force); empty for a caregiver viewer.',
   })
   caregivers!: CaregiverConsent[];
+}
+
+@ObjectType({
+  description: "A change to the patient's care, as the patient side receives it on `myEvents` (never clinicians' internal notes).",
+})
+export class MyEvent {
+  @Field(() => Int, { description: "Position in the patient's event sequence; pass the last one received as `afterSequence` to resume." })
+  sequence!: number;
+  @Field(() => EventType, {
+    description: 'What kind of change it records. New types appear as the hub grows: ignore those you do not know.',
+  })
+  type!: string;
+  @Field({ description: 'When it happened (ISO 8601 with zone).' }) at!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description: "One line saying what changed; null when it would quote what a clinician wrote for the team (e.g. a hand-over's reason).",
+  })
+  summary!: string | null;
 }
