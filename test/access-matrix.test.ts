@@ -766,6 +766,15 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
+  'Mutation.reportCheckIn': [
+    {
+      query: () =>
+        'mutation AccessReportCheckIn($input: ReportCheckInInput!) { reportCheckIn(input: $input) { id source observations { value } } }',
+      variables: () => ({ input: { takenAt: new Date().toISOString(), values: [{ measure: '72514-3', value: 6 }] } }),
+      seen: (d) => d?.reportCheckIn?.observations?.[0]?.value === 6,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
   'Mutation.recordCheckIn': [
     {
       query: () =>

@@ -328,3 +328,99 @@ describe('the patient’s live events', () => {
     expect(codes(await post(hub, MY_RECORD, {}, s.caregiverToken))).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+const REPORT = `mutation Report($input: ReportCheckInInput!) { reportCheckIn(input: $input) { id source recordedBy { id } observations { value } } }`;
+
+/** A warning sign on the plan: body weight above 80 kg, HIGH. */
+async function weightRule(s: Awaited<ReturnType<typeof setUp>>) {
+  const rule = await post(
+    hub,
+    'mutation Rule($input: AddWarningSignRuleInput!) { addWarningSignRule(input: $input) { id } }',
+    {
+      input: {
+        carePlanId: s.plan.id,
+        measure: '29463-7',
+        comparison: 'ABOVE',
+        threshold: 80,
+        severity: 'HIGH',
+        instruction: 'Call the patient today',
+      },
+    },
+    s.ownerToken,
+  );
+  expect(rule.errors).toBeUndefined();
+  return rule.data!.addWarningSignRule.id as string;
+}
+
+describe('what the patient reports', () => {
+  it('a patient-reported check-in runs the warning-sign rules and raises an alert for the team', async () => {
+    const s = await setUp();
+    const ruleId = await weightRule(s);
+    const reported = await post(
+      hub,
+      REPORT,
+      { input: { takenAt: new Date().toISOString(), values: [{ measure: '29463-7', value: 82.4 }], note: 'Ankles swollen' } },
+      s.patientToken,
+    );
+    expect(reported.errors).toBeUndefined();
+    expect(reported.data!.reportCheckIn).toMatchObject({ source: 'PATIENT', recordedBy: null, observations: [{ value: 82.4 }] });
+
+    const alerts = await hub.orm.em
+      .getConnection()
+      .execute<{ rule: string; severity: string; status: string }[]>(
+        'select rule_id as rule, severity, status from alert where patient_id = ?',
+        [s.patient.id],
+      );
+    expect(alerts).toEqual([{ rule: ruleId, severity: 'HIGH', status: 'OPEN' }]);
+    const log = await w.eventLog(s.patient.id);
+    expect(log.types).toEqual(expect.arrayContaining(['CHECK_IN_RECORDED', 'ALERT_RAISED']));
+
+    // The team sees it as the patient's own report; the patient sees it in their record.
+    const team = await post(
+      hub,
+      'query C($id: ID!) { patient(id: $id) { checkIns { edges { node { source recordedBy { id } note } } } } }',
+      { id: s.patient.id },
+      s.nurseToken,
+    );
+    expect(team.errors).toBeUndefined();
+    expect(team.data!.patient.checkIns.edges[0].node).toEqual({ source: 'PATIENT', recordedBy: null, note: 'Ankles swollen' });
+    const mine = await post(hub, MY_RECORD, {}, s.patientToken);
+    expect(mine.data!.myRecord.checkIns[0]).toMatchObject({ source: 'PATIENT', values: [{ measure: 'Body weight' }] });
+  });
+
+  it('a caregiver reports check-ins only with REPORT_CHECK_INS, as source CAREGIVER', async () => {
+    const s = await setUp();
+    const input = { takenAt: new Date().toISOString(), values: [{ measure: '29463-7', value: 70 }] };
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    expect(codes(await post(hub, REPORT, { input }, s.caregiverToken))).toEqual(['NOT_FOUND']);
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['REPORT_CHECK_INS'] } }, s.patientToken);
+    const reported = await post(hub, REPORT, { input }, s.caregiverToken);
+    expect(reported.errors).toBeUndefined();
+    expect(reported.data!.reportCheckIn.source).toBe('CAREGIVER');
+    const [row] = await hub.orm.em
+      .getConnection()
+      .execute<{ actor_kind: string; actor_sub: string }[]>(
+        "select actor_kind, actor_sub from audit_record where patient_id = ? and kind = 'WRITE' and operation like '%reportCheckIn%'",
+        [s.patient.id],
+      );
+    expect(row).toEqual({ actor_kind: 'CAREGIVER', actor_sub: s.contactId });
+  });
+
+  it('refuses a report with bad values with BAD_USER_INPUT, and providers are told to use recordCheckIn (FORBIDDEN)', async () => {
+    const s = await setUp();
+    const bad = await post(
+      hub,
+      REPORT,
+      { input: { takenAt: new Date().toISOString(), values: [{ measure: 'no-such', value: 1 }] } },
+      s.patientToken,
+    );
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    const provider = await post(
+      hub,
+      REPORT,
+      { input: { takenAt: new Date().toISOString(), values: [{ measure: '29463-7', value: 70 }] } },
+      s.ownerToken,
+    );
+    expect(codes(provider)).toEqual(['FORBIDDEN']);
+  });
+});
