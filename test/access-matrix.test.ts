@@ -766,6 +766,15 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
+  'Mutation.updateMyPreferences': [
+    {
+      query: () =>
+        'mutation AccessUpdateMyPreferences($input: UpdateMyPreferencesInput!) { updateMyPreferences(input: $input) { preferences statedByPatientAt } }',
+      variables: () => ({ input: { preferences: ['Prefers afternoon calls'] } }),
+      seen: (d) => d?.updateMyPreferences?.preferences?.[0] === 'Prefers afternoon calls',
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'FORBIDDEN'],
+    },
+  ],
   'Mutation.reportCheckIn': [
     {
       query: () =>

@@ -424,3 +424,68 @@ describe('what the patient reports', () => {
     expect(codes(provider)).toEqual(['FORBIDDEN']);
   });
 });
+
+const UPDATE_MINE = `mutation Mine($input: UpdateMyPreferencesInput!) { updateMyPreferences(input: $input) { preferences personalGoals statedByPatientAt version } }`;
+
+describe('the patient’s own words', () => {
+  it('round-trips the patient’s preferences and personal goals, which clinicians see marked as the patient’s own words', async () => {
+    const s = await setUp();
+    const before = (await post(hub, MY_RECORD.replace('patientId', 'patientId version'), {}, s.patientToken)).data!.myRecord;
+    const input = {
+      expectedVersion: before.version,
+      preferences: ['Prefers therapy over medication', '  '],
+      personalGoals: ['Dance at my granddaughter’s wedding'],
+    };
+    const saved = await post(hub, UPDATE_MINE, { input }, s.patientToken);
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.updateMyPreferences).toMatchObject({
+      preferences: ['Prefers therapy over medication'],
+      personalGoals: ['Dance at my granddaughter’s wedding'],
+      version: before.version + 1,
+    });
+    expect(saved.data!.updateMyPreferences.statedByPatientAt).not.toBeNull();
+
+    const mine = (await post(hub, MY_RECORD, {}, s.patientToken)).data!.myRecord;
+    expect(mine.preferences).toEqual(['Prefers therapy over medication']);
+
+    const CLINICIAN = 'query R($id: ID!) { patient(id: $id) { preferences personalGoals statedByPatientAt version } }';
+    const seen = (await post(hub, CLINICIAN, { id: s.patient.id }, s.nurseToken)).data!.patient;
+    expect(seen).toMatchObject({
+      preferences: ['Prefers therapy over medication'],
+      personalGoals: ['Dance at my granddaughter’s wedding'],
+    });
+    expect(seen.statedByPatientAt).toBe(saved.data!.updateMyPreferences.statedByPatientAt);
+    const [event] = await hub.orm.em
+      .getConnection()
+      .execute<{ actor_sub: string; summary: string }[]>(
+        "select actor_sub, summary from event where patient_id = ? and type = 'PATIENT_UPDATED' order by sequence desc limit 1",
+        [s.patient.id],
+      );
+    expect(event).toEqual({ actor_sub: s.patient.id, summary: 'The patient stated in their own words: preferences, personalGoals' });
+
+    // A clinician rewriting them makes them no longer the patient's own words.
+    const edited = await post(
+      hub,
+      'mutation U($input: UpdatePatientInput!) { updatePatient(input: $input) { statedByPatientAt } }',
+      { input: { id: s.patient.id, expectedVersion: seen.version, preferences: ['Prefers medication'] } },
+      s.ownerToken,
+    );
+    expect(edited.errors).toBeUndefined();
+    expect(edited.data!.updatePatient.statedByPatientAt).toBeNull();
+  });
+
+  it('refuses a stale version with CONFLICT, and a caregiver or a provider with FORBIDDEN', async () => {
+    const s = await setUp();
+    await post(
+      hub,
+      GRANT,
+      { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN', 'REPORT_CHECK_INS', 'MESSAGE_TEAM'] } },
+      s.patientToken,
+    );
+    expect(codes(await post(hub, UPDATE_MINE, { input: { expectedVersion: 1, preferences: ['x'] } }, s.patientToken))).toEqual([
+      'CONFLICT',
+    ]);
+    expect(codes(await post(hub, UPDATE_MINE, { input: { preferences: ['x'] } }, s.caregiverToken))).toEqual(['FORBIDDEN']);
+    expect(codes(await post(hub, UPDATE_MINE, { input: { preferences: ['x'] } }, s.ownerToken))).toEqual(['FORBIDDEN']);
+  });
+});

@@ -45,6 +45,8 @@ export const patientPortal = {
       preferredLanguage: patient.preferredLanguage,
       preferences: patient.preferences,
       personalGoals: patient.personalGoals,
+      statedByPatientAt: patient.statedByPatientAt,
+      version: patient.version,
       careTeam: members.map((m) => {
         const p = m.provider.getEntity();
         return { name: p.name, role: m.role, roleKind: m.roleKind, discipline: p.discipline, email: p.email, phone: p.phone };

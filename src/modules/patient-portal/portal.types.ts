@@ -92,6 +92,12 @@ export class MyRecord {
   @Field(() => [String], { description: "The patient's own preferences, in their own words." }) preferences!: string[];
   @Field(() => [String], { description: 'What matters to the patient: their personal goals, in their own words.' })
   personalGoals!: string[];
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the patient last stated their preferences and personal goals themself; null if clinicians entered them.',
+  })
+  statedByPatientAt!: Date | null;
+  @Field(() => Int, { description: "The record's version: `expectedVersion` for `updateMyPreferences`." }) version!: number;
   @Field(() => [MyCareTeamMember], { description: 'The care team now, and how to reach them.' }) careTeam!: MyCareTeamMember[];
   @Field(() => MyPlan, { nullable: true, description: 'The active plan (the newest when there are several); null when there is none.' })
   activePlan!: MyPlan | null;

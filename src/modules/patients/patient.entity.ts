@@ -43,6 +43,7 @@ export class Patient extends VersionedRecord implements Node {
     | 'history'
     | 'preferences'
     | 'personalGoals'
+    | 'statedByPatientAt'
     | 'supportNetwork'
     | 'allergies'
     | 'conditions'
@@ -100,6 +101,16 @@ export class Patient extends VersionedRecord implements Node {
   })
   @Authorized(CLINICAL)
   personalGoals: string[] = [];
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the patient last stated `preferences` and `personalGoals` themself (`updateMyPreferences`): they are then the patient's own words. " +
+      'Null when a clinician entered them (an edit of either through updatePatient clears it). Clinical, like them.',
+  })
+  @Authorized(CLINICAL)
+  statedByPatientAt: Date | null = null;
 
   @Embedded(() => SupportContact, { array: true })
   @Field(() => [SupportContact], {
