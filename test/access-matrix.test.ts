@@ -775,6 +775,15 @@ const OPERATIONS: Record<string, Case[]> = {
       expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'FORBIDDEN'],
     },
   ],
+  'Mutation.respondToAppointment': [
+    {
+      query: () =>
+        'mutation AccessRespondToAppointment($input: RespondToAppointmentInput!) { respondToAppointment(input: $input) { taskId response } }',
+      variables: (f) => ({ input: { taskId: f.appointmentId, response: 'CONFIRMED' } }),
+      seen: (d, f) => d?.respondToAppointment?.taskId === f.appointmentId,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
   'Mutation.reportCheckIn': [
     {
       query: () =>

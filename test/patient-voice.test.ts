@@ -489,3 +489,66 @@ describe('the patient’s own words', () => {
     expect(codes(await post(hub, UPDATE_MINE, { input: { preferences: ['x'] } }, s.ownerToken))).toEqual(['FORBIDDEN']);
   });
 });
+
+const RESPOND = `mutation Respond($input: RespondToAppointmentInput!) { respondToAppointment(input: $input) { taskId response respondedAt } }`;
+
+describe('appointments', () => {
+  it('the patient confirms or declines an appointment; the team sees the answer on the task and in the events', async () => {
+    const s = await setUp();
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const created = await post(
+      hub,
+      'mutation A($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      {
+        input: {
+          carePlanId: s.plan.id,
+          title: 'Home visit: wound check',
+          kind: 'HOME_VISIT',
+          assigneeId: s.nurse.id,
+          startAt: start.toISOString(),
+          endAt: new Date(start.getTime() + 3_600_000).toISOString(),
+        },
+      },
+      s.ownerToken,
+    );
+    expect(created.errors).toBeUndefined();
+    const taskId = created.data!.createTask.id;
+
+    const declined = await post(
+      hub,
+      RESPOND,
+      { input: { taskId, response: 'DECLINED', note: 'My daughter cannot drive me that day' } },
+      s.patientToken,
+    );
+    expect(declined.errors).toBeUndefined();
+    expect(declined.data!.respondToAppointment).toMatchObject({ taskId, response: 'DECLINED' });
+
+    const team = await post(
+      hub,
+      'query T($id: ID!) { node(id: $id) { ... on Task { patientResponse patientResponseAt } } }',
+      { id: taskId },
+      s.nurseToken,
+    );
+    expect(team.data!.node.patientResponse).toBe('DECLINED');
+    const [event] = await hub.orm.em
+      .getConnection()
+      .execute<{ type: string; note: string }[]>('select type, note from event where patient_id = ? order by sequence desc limit 1', [
+        s.patient.id,
+      ]);
+    expect(event).toEqual({ type: 'APPOINTMENT_DECLINED', note: 'My daughter cannot drive me that day' });
+    const mine = (await post(hub, MY_RECORD.replace('upcoming { id title }', 'upcoming { id title patientResponse }'), {}, s.patientToken))
+      .data!.myRecord;
+    expect(mine.activePlan.upcoming.find((t: { id: string }) => t.id === taskId).patientResponse).toBe('DECLINED');
+  });
+
+  it('refuses a task that is no appointment (BAD_USER_INPUT) and another patient’s appointment (NOT_FOUND)', async () => {
+    const s = await setUp();
+    expect(codes(await post(hub, RESPOND, { input: { taskId: s.task.id, response: 'CONFIRMED' } }, s.patientToken))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const other = await w.patient([s.owner]);
+    expect(codes(await post(hub, RESPOND, { input: { taskId: s.task.id, response: 'CONFIRMED' } }, await patientToken(other.id)))).toEqual([
+      'NOT_FOUND',
+    ]);
+  });
+});

@@ -102,6 +102,7 @@ async function activePlan(ctx: Context, patientId: string): Promise<MyPlan | nul
       location: t.location,
       telehealthUrl: t.telehealthUrl,
       withName: t.assignee ? (assignees.get(t.assignee.id) ?? null) : null,
+      patientResponse: t.patientResponse,
     })),
     warningSigns: [...plan.warningSigns.map((sign) => ({ sign, whatToDo: null })), ...ruleSigns],
   };

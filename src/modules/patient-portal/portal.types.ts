@@ -8,7 +8,7 @@ import { CheckInSource } from '../check-ins';
 import { CareTeamRoleKind } from '../care-team';
 import { GoalStatus } from '../goals';
 import { Discipline } from '../providers';
-import { TaskKind, TaskStatus } from '../tasks';
+import { AppointmentResponse, TaskKind, TaskStatus } from '../tasks';
 
 /*
  * The patient's view: its own types, in plain language, holding only what the
@@ -48,6 +48,11 @@ export class MyUpcomingTask {
   @Field(() => String, { nullable: true, description: 'The link of a telehealth appointment; null otherwise.' }) telehealthUrl!:
     string | null;
   @Field(() => String, { nullable: true, description: 'Who of the team will do it; null while unassigned.' }) withName!: string | null;
+  @Field(() => AppointmentResponse, {
+    nullable: true,
+    description: 'An appointment: what the patient side answered; null while not answered.',
+  })
+  patientResponse!: AppointmentResponse | null;
 }
 
 @ObjectType({ description: 'A warning sign and what to do about it.' })
