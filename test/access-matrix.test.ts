@@ -145,6 +145,7 @@ async function patientRows(f: Fixture) {
     expectations: await of('check_in_expectation'),
     series: await of('task_series'),
     consents: await of('caregiver_consent'),
+    messages: await of('patient_message'),
     jobs: await sql(
       `select key, run_at from graphile_worker.jobs where key in (select 'missed-check-in:' || id from check_in_expectation where patient_id = ?
          union select 'task-series:' || id from task_series where patient_id = ?) order by key`,
@@ -782,6 +783,23 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { taskId: f.appointmentId, response: 'CONFIRMED' } }),
       seen: (d, f) => d?.respondToAppointment?.taskId === f.appointmentId,
       expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
+  'Mutation.sendMessageToCareTeam': [
+    {
+      query: () =>
+        'mutation AccessSendMessage($input: SendMessageToCareTeamInput!) { sendMessageToCareTeam(input: $input) { id body authorKind } }',
+      variables: () => ({ input: { body: 'Can I shower yet?' } }),
+      seen: (d) => d?.sendMessageToCareTeam?.body === 'Can I shower yet?',
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
+  'Mutation.replyToPatient': [
+    {
+      query: () => 'mutation AccessReplyToPatient($input: ReplyToPatientInput!) { replyToPatient(input: $input) { id body authorKind } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, body: 'Yes, with the dressing covered' } }),
+      seen: (d) => d?.replyToPatient?.body === 'Yes, with the dressing covered',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.reportCheckIn': [

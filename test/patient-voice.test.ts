@@ -552,3 +552,59 @@ describe('appointments', () => {
     ]);
   });
 });
+
+describe('messages between the patient and the care team', () => {
+  it('the patient writes to the team on the active plan; the team sees it apart from its internal notes and answers; the patient sees both', async () => {
+    const s = await setUp();
+    const client = wsClient(hub.wsUrl, s.patientToken);
+    clients.push(client);
+    const live = subscribe(client, MY_EVENTS, { after: await lastSequence(s.patient.id) });
+
+    const sent = await post(
+      hub,
+      'mutation S($input: SendMessageToCareTeamInput!) { sendMessageToCareTeam(input: $input) { id authorKind authorName body } }',
+      { input: { body: 'The wound is itching, is that normal?' } },
+      s.patientToken,
+    );
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data!.sendMessageToCareTeam).toMatchObject({ authorKind: 'PATIENT', authorName: s.patient.name });
+
+    const team = await post(
+      hub,
+      'query M($id: ID!) { node(id: $id) { ... on CarePlan { patientMessages { body authorKind } notes { edges { node { body } } } } } }',
+      { id: s.plan.id },
+      s.nurseToken,
+    );
+    expect(team.errors).toBeUndefined();
+    expect(team.data!.node.patientMessages).toEqual([{ body: 'The wound is itching, is that normal?', authorKind: 'PATIENT' }]);
+    expect(JSON.stringify(team.data!.node.notes)).not.toContain('itching');
+
+    const replied = await post(
+      hub,
+      'mutation R($input: ReplyToPatientInput!) { replyToPatient(input: $input) { authorKind } }',
+      { input: { carePlanId: s.plan.id, body: 'Yes, that is part of healing' } },
+      s.nurseToken,
+    );
+    expect(replied.errors).toBeUndefined();
+
+    const events = (await live.received(2)).map((r) => r.data!.myEvents);
+    expect(events.map((e) => e.type)).toEqual(['PATIENT_MESSAGE_SENT', 'CARE_TEAM_REPLIED']);
+    expect(events[1].summary).toContain('Yes, that is part of healing');
+    const mine = (await post(hub, MY_RECORD.replace('caregivers {', 'messages { body authorKind } caregivers {'), {}, s.patientToken)).data!
+      .myRecord;
+    expect(mine.messages).toEqual([
+      { body: 'The wound is itching, is that normal?', authorKind: 'PATIENT' },
+      { body: 'Yes, that is part of healing', authorKind: 'PROVIDER' },
+    ]);
+  });
+
+  it('a caregiver writes only with MESSAGE_TEAM', async () => {
+    const s = await setUp();
+    const SEND = 'mutation S($input: SendMessageToCareTeamInput!) { sendMessageToCareTeam(input: $input) { authorKind authorName } }';
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['VIEW_PLAN'] } }, s.patientToken);
+    expect(codes(await post(hub, SEND, { input: { body: 'Hello' } }, s.caregiverToken))).toEqual(['NOT_FOUND']);
+    await post(hub, GRANT, { input: { patientId: s.patient.id, contactId: s.contactId, scopes: ['MESSAGE_TEAM'] } }, s.patientToken);
+    const sent = await post(hub, SEND, { input: { body: 'Hello' } }, s.caregiverToken);
+    expect(sent.data!.sendMessageToCareTeam).toEqual({ authorKind: 'CAREGIVER', authorName: 'Ben Ruiz' });
+  });
+});

@@ -10,6 +10,7 @@ import { goalsModule } from '../modules/goals';
 import { measuresModule } from '../modules/measures';
 import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
+import { patientMessagesModule } from '../modules/patient-messages';
 import { patientPortalModule } from '../modules/patient-portal';
 import { patientsModule } from '../modules/patients';
 import { planNotesModule } from '../modules/plan-notes';
@@ -41,6 +42,7 @@ export const MODULES: readonly HubModule[] = [
   expectedCheckInsModule,
   planTemplatesModule,
   caregiverConsentModule,
+  patientMessagesModule,
   patientPortalModule,
   auditModule,
 ];

@@ -5,6 +5,7 @@ import { forbidden } from '../../core/errors';
 import type { Event } from '../../events/event.entity';
 import type { EventFeed } from '../../events/feed';
 import { abortable, Inbox, leavingOnFailure, readFromTable, type Delivery } from '../../events/live';
+import { PatientMessageEvent } from '../patient-messages';
 import { PlanNoteEvent } from '../plan-notes';
 import { TaskEvent } from '../tasks';
 import type { MyEvent } from './portal.types';
@@ -24,11 +25,13 @@ export function isForPatientSide(event: Pick<Event, 'type'>): boolean {
 /**
  * The event as the patient side may read it, or FORBIDDEN once a caregiver's
  * consent ended. A summary that quotes what a clinician wrote with the change
- * (a hand-over's reason) is left out: that is the team's own word.
+ * (a hand-over's reason) is left out: that is the team's own word; a team
+ * member's answer to the patient (CARE_TEAM_REPLIED) is shown.
  */
 export function toMyEvent(item: PortalItem): MyEvent {
   if (item === CONSENT_ENDED) throw forbidden('Your consent to act for this patient has ended');
-  const clinicianWrote = item.note !== null && item.actor !== null;
+  // A team member's answer to the patient is written for them.
+  const clinicianWrote = item.note !== null && item.actor !== null && item.type !== PatientMessageEvent.CARE_TEAM_REPLIED;
   return { sequence: item.sequence, type: item.type, at: item.at, summary: clinicianWrote ? null : item.summary };
 }
 

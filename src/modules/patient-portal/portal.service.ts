@@ -7,6 +7,7 @@ import { CareTeamMember } from '../care-team';
 import { CheckIn, Observation } from '../check-ins';
 import { Goal, GoalStatus } from '../goals';
 import { measures } from '../measures';
+import { PatientMessage, patientMessages } from '../patient-messages';
 import { Patient } from '../patients';
 import { Provider } from '../providers';
 import { Task, TaskStatus } from '../tasks';
@@ -51,14 +52,19 @@ export const patientPortal = {
         const p = m.provider.getEntity();
         return { name: p.name, role: m.role, roleKind: m.roleKind, discipline: p.discipline, email: p.email, phone: p.phone };
       }),
-      activePlan: await activePlan(ctx, patientId),
+      ...(await planAndMessages(ctx, patientId)),
       checkIns: await describeCheckIns(ctx, checkIns),
       caregivers: ctx.viewer.kind === 'PATIENT' ? await caregiverConsents.ofPatient(ctx, patientId, false) : [],
     };
   },
 };
 
-async function activePlan(ctx: Context, patientId: string): Promise<MyPlan | null> {
+async function planAndMessages(ctx: Context, patientId: string): Promise<{ activePlan: MyPlan | null; messages: PatientMessage[] }> {
+  const plan = await activePlan(ctx, patientId);
+  return { activePlan: plan?.view ?? null, messages: plan ? await patientMessages.ofPlan(ctx, plan.id) : [] };
+}
+
+async function activePlan(ctx: Context, patientId: string): Promise<{ id: string; view: MyPlan } | null> {
   const em = ctx.em;
   const plan = await em.findOne(
     CarePlan,
@@ -85,7 +91,7 @@ async function activePlan(ctx: Context, patientId: string): Promise<MyPlan | nul
     const measure = await measures.get(ctx, rule.measureCode, 'measureCode');
     ruleSigns.push({ sign: describeRule(rule, measure), whatToDo: rule.instruction });
   }
-  return {
+  const view: MyPlan = {
     title: plan.title,
     description: plan.description,
     category: plan.category,
@@ -106,6 +112,7 @@ async function activePlan(ctx: Context, patientId: string): Promise<MyPlan | nul
     })),
     warningSigns: [...plan.warningSigns.map((sign) => ({ sign, whatToDo: null })), ...ruleSigns],
   };
+  return { id: plan.id, view };
 }
 
 async function describeCheckIns(ctx: Context, checkIns: CheckIn[]): Promise<MyCheckIn[]> {

@@ -3,6 +3,7 @@ import { ActorKind } from '../../core/audit-record.entity';
 import { EventType } from '../../events/event-types';
 import { Int } from 'type-graphql';
 import { CaregiverConsent } from '../caregiver-consent';
+import { PatientMessage } from '../patient-messages';
 import { CarePlanCategory } from '../care-plans';
 import { CheckInSource } from '../check-ins';
 import { CareTeamRoleKind } from '../care-team';
@@ -107,6 +108,10 @@ export class MyRecord {
   @Field(() => MyPlan, { nullable: true, description: 'The active plan (the newest when there are several); null when there is none.' })
   activePlan!: MyPlan | null;
   @Field(() => [MyCheckIn], { description: 'The latest check-ins, newest first (up to 50).' }) checkIns!: MyCheckIn[];
+  @Field(() => [PatientMessage], {
+    description: 'Messages with the care team on the active plan, oldest first; empty when there is no active plan.',
+  })
+  messages!: PatientMessage[];
   @Field(() => [CaregiverConsent], {
     description: 'The caregivers the patient lets act for them (in force); empty for a caregiver viewer.',
   })
