@@ -18,7 +18,7 @@ export class PatientMessageResolver {
 
   @Mutation(() => PatientMessage, {
     description:
-      "Any active team member answers the patient on a plan's messages (NOT_FOUND for anyone else; FORBIDDEN for ADMIN off the team). " +
+      "Any active team member answers the patient on a plan's messages (NOT_FOUND for anyone else, ADMIN included, as for plan notes). " +
       'Records CARE_TEAM_REPLIED, which the patient side receives on `myEvents`.',
   })
   replyToPatient(@Arg('input', { description: 'The plan and the answer.' }) input: ReplyToPatientInput, @Ctx() ctx: Context) {
