@@ -1,5 +1,6 @@
 /**
- * `npm run token -- <provider-id>` or `npm run token -- --admin [subject]`:
+ * `npm run token -- <provider-id>`, `npm run token -- --admin [subject]`,
+ * `npm run token -- --patient <patient-id>` or `npm run token -- --caregiver <support-contact-id>`:
  * prints a 12-hour HS256 token for curl and GraphQL clients, signed with the
  * secret the server uses: JWT_SECRET, or the development secret the server
  * keeps in DATA_DIR (same variables, same resolution: `resolveSecret`). Says
@@ -13,8 +14,8 @@ import { resolveSecret, signToken } from '../src/auth/tokens';
 
 async function main() {
   const [first, second] = process.argv.slice(2);
-  if (!first) {
-    console.error('usage: npm run token -- <provider-id> | --admin [subject]');
+  if (!first || ((first === '--patient' || first === '--caregiver') && !second)) {
+    console.error('usage: npm run token -- <provider-id> | --admin [subject] | --patient <patient-id> | --caregiver <support-contact-id>');
     process.exit(2);
   }
   const config = loadConfig();
@@ -32,7 +33,14 @@ async function main() {
     source = `the development secret in ${file}`;
   }
   const secret = resolveSecret(config);
-  const claims = first === '--admin' ? { sub: second ?? 'operator', roles: ['ADMIN'] } : { sub: first };
+  const claims =
+    first === '--admin'
+      ? { sub: second ?? 'operator', roles: ['ADMIN'] }
+      : first === '--patient'
+        ? { sub: second, kind: 'patient' as const }
+        : first === '--caregiver'
+          ? { sub: second, kind: 'caregiver' as const }
+          : { sub: first };
   console.error(`Signed with ${source}`);
   console.log(await signToken(secret, claims));
 }

@@ -52,6 +52,19 @@ async function main() {
       `Try: curl -s ${hub.server.url} -H 'content-type: application/json' -H "authorization: Bearer ${token}" \\`,
       `       -d '{"query":"{ me { name discipline } }"}'`,
     );
+    if (demo.patient) {
+      lines.push(
+        `Demo patient: ${demo.patient.name}, id ${demo.patient.id}`,
+        `Patient token (12 h): ${await signToken(hub.secret, { sub: demo.patient.id, kind: 'patient' })}`,
+        `Try it with: { myRecord { name careTeam { name role } activePlan { title upcoming { title startAt } } } }`,
+      );
+    }
+    if (demo.caregiver) {
+      lines.push(
+        `Demo caregiver: ${demo.caregiver.name} (${demo.caregiver.relationship}), support contact ${demo.caregiver.contactId}`,
+        `Caregiver token (12 h): ${await signToken(hub.secret, { sub: demo.caregiver.contactId, kind: 'caregiver' })}`,
+      );
+    }
   }
   console.log(lines.join('\n'));
 }

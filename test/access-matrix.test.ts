@@ -9,7 +9,8 @@ import type { Patient } from '../src/modules/patients';
 import { planTemplates } from '../src/modules/plan-templates';
 import type { Provider } from '../src/modules/providers';
 import { TaskKind, type Task } from '../src/modules/tasks';
-import { startTestHub, type TestHub } from './support/hub';
+import { signToken } from '../src/auth/tokens';
+import { startTestHub, TEST_SECRET, type TestHub } from './support/hub';
 import { world, type World } from './support/factories';
 import { codes, post, unique, type RawResult } from './support/raw';
 import { subscribe, wsClient } from './support/ws';
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 afterAll(() => hub.close());
 
-const VIEWERS = ['member', 'owner', 'ended', 'outsider', 'admin', 'anonymous'] as const;
+const VIEWERS = ['member', 'owner', 'ended', 'outsider', 'admin', 'anonymous', 'patient', 'caregiver'] as const;
 type ViewerName = (typeof VIEWERS)[number];
 /**
  * A seventh viewer, asked only where a case says (`Case.coordinator`): an
@@ -52,6 +53,8 @@ const VIEWER_LABEL: Record<MatrixViewer, string> = {
   outsider: 'a provider of another organization',
   admin: 'an ADMIN operator who is no provider',
   anonymous: 'a caller without a token',
+  patient: 'the patient themself (a patient token)',
+  caregiver: "a caregiver holding every consent scope (a caregiver token for the patient's support contact)",
   coordinator: 'a COORDINATOR of the team who does not own the plan',
 };
 
@@ -62,8 +65,8 @@ const VIEWER_LABEL: Record<MatrixViewer, string> = {
  * (UNAUTHENTICATED over WebSocket: the handshake is refused with 4403).
  */
 type Outcome = 'OK' | 'HIDDEN' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-/** Outcomes in the order of VIEWERS: member, owner, ended, outsider, admin, anonymous. */
-type Row = [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+/** Outcomes in the order of VIEWERS: member, owner, ended, outsider, admin, anonymous, patient, caregiver. */
+type Row = [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 
 interface Fixture {
   owner: Provider;
@@ -141,6 +144,8 @@ async function patientRows(f: Fixture) {
     alerts: await of('alert'),
     expectations: await of('check_in_expectation'),
     series: await of('task_series'),
+    consents: await of('caregiver_consent'),
+    messages: await of('patient_message'),
     jobs: await sql(
       `select key, run_at from graphile_worker.jobs where key in (select 'missed-check-in:' || id from check_in_expectation where patient_id = ?
          union select 'task-series:' || id from task_series where patient_id = ?) order by key`,
@@ -156,7 +161,7 @@ const edgesOf = (connection: { edges?: { node: { id: string } }[] } | null | und
 // Selections that, when shown, contain the fixture's clinical content.
 const CLINICAL_PATIENT = 'id name mrn allergies { substance } preferences carePlans { id title } activeCarePlan { id }';
 
-const MUTATION_ERRORS_ONLY: Row = ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'];
+const MUTATION_ERRORS_ONLY: Row = ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'];
 
 /** The twelve list-item mutations (addAllergy … removeSupportContact): the access of updatePatient. */
 function listItemCases(): Record<string, Case[]> {
@@ -166,7 +171,7 @@ function listItemCases(): Record<string, Case[]> {
     ['Medication', 'medications', { name: 'Furosemide', dose: '40 mg' }],
     ['SupportContact', 'supportNetwork', { name: 'Ben Ruiz', relationship: 'son' }],
   ] as const;
-  const expect: Row = ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'];
+  const expect: Row = ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'];
   return Object.fromEntries(
     lists.flatMap(([type, list, values]) =>
       (['add', 'update', 'remove'] as const).map((verb) => {
@@ -194,6 +199,33 @@ function listItemCases(): Record<string, Case[]> {
 /** The table: schema operation → how to call it and what each viewer must get. */
 const OPERATIONS: Record<string, Case[]> = {
   ...listItemCases(),
+  'Mutation.grantCaregiverConsent': [
+    {
+      query: () =>
+        'mutation AccessGrantConsent($input: GrantCaregiverConsentInput!) { grantCaregiverConsent(input: $input) { id contactId scopes } }',
+      variables: (f, viewer) => ({
+        input: {
+          patientId: f.patient.id,
+          contactId: f.items.supportNetwork,
+          scopes: ['VIEW_PLAN'],
+          ...(viewer === 'admin' ? { reason: 'Asked by phone' } : {}),
+        },
+      }),
+      seen: (d, f) => d?.grantCaregiverConsent?.contactId === f.items.supportNetwork && d.grantCaregiverConsent.scopes.length === 1,
+      expect: ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'OK', 'NOT_FOUND'],
+    },
+  ],
+  'Mutation.revokeCaregiverConsent': [
+    {
+      query: () =>
+        'mutation AccessRevokeConsent($input: RevokeCaregiverConsentInput!) { revokeCaregiverConsent(input: $input) { id revokedAt } }',
+      variables: (f, viewer) => ({
+        input: { patientId: f.patient.id, contactId: f.items.supportNetwork, ...(viewer === 'admin' ? { reason: 'Asked by phone' } : {}) },
+      }),
+      seen: (d) => !!d?.revokeCaregiverConsent?.revokedAt,
+      expect: ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'OK', 'NOT_FOUND'],
+    },
+  ],
   // ───────────────────────────── Query ─────────────────────────────
   'Query._entities': [
     {
@@ -201,7 +233,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessEntitiesPatient($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id name mrn } } }',
       variables: (f) => ({ r: [{ __typename: 'Patient', id: f.patient.id }] }),
       seen: (d, f) => d?._entities?.[0]?.id === f.patient.id,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Patient representation, clinical fields',
@@ -209,7 +241,7 @@ const OPERATIONS: Record<string, Case[]> = {
         `query AccessEntitiesPatientClinical($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { ${CLINICAL_PATIENT} } } }`,
       variables: (f) => ({ r: [{ __typename: 'Patient', id: f.patient.id }] }),
       seen: (d, f) => d?._entities?.[0]?.allergies?.[0]?.substance === 'Penicillin' && d?._entities?.[0]?.carePlans?.[0]?.id === f.plan.id,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CarePlan representation',
@@ -217,7 +249,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessEntitiesPlan($r: [_Any!]!) { _entities(representations: $r) { ... on CarePlan { id title patient { name } } } }',
       variables: (f) => ({ r: [{ __typename: 'CarePlan', id: f.plan.id }] }),
       seen: (d, f) => d?._entities?.[0]?.title === f.plan.title,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Task representation',
@@ -225,14 +257,14 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessEntitiesTask($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id title patient { name } } } }',
       variables: (f) => ({ r: [{ __typename: 'Task', id: f.task.id }] }),
       seen: (d, f) => d?._entities?.[0]?.title === f.task.title,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
   ],
   'Query._service': [
     {
       query: () => 'query AccessService { _service { sdl } }',
       seen: (d) => typeof d?._service?.sdl === 'string' && d._service.sdl.includes('type Patient'),
-      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
   'Query.auditTrail': [
@@ -241,7 +273,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessAuditTrail($id: ID!) { auditTrail(patientId: $id, first: 5) { totalCount edges { node { patientId actorSub kind } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => (d?.auditTrail?.totalCount ?? 0) > 0 && d?.auditTrail.edges[0].node.patientId === f.patient.id,
-      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.careEventsCursor': [
@@ -249,7 +281,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessCareEventsCursor { careEventsCursor }',
       // The cursor is opaque to clients; it names the panel's patients by their ids' bytes.
       seen: (d, f) => typeof d?.careEventsCursor === 'string' && carries(d.careEventsCursor, f.patient.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.planTemplate': [
@@ -258,7 +290,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessPlanTemplate($id: ID!) { planTemplate(id: $id) { id title tasks { title } } }',
       variables: (f) => ({ id: f.templateId }),
       seen: (d, f) => d?.planTemplate?.id === f.templateId,
-      expect: ['OK', 'OK', 'OK', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Query.planTemplates': [
@@ -268,7 +300,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessPlanTemplates($org: ID, $search: String) { planTemplates(organizationId: $org, search: $search) { totalCount edges { node { id title } } } }',
       variables: (f) => ({ org: f.patient.organization.id, search: f.templateTitle }),
       seen: (d, f) => edgesOf(d?.planTemplates).includes(f.templateId),
-      expect: ['OK', 'OK', 'OK', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.carePlan': [
@@ -276,7 +308,15 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessCarePlan($id: ID!) { carePlan(id: $id) { id title patient { name } goals { description } } }',
       variables: (f) => ({ id: f.plan.id }),
       seen: (d, f) => d?.carePlan?.title === f.plan.title && d.carePlan.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
+    },
+  ],
+  'Query.myRecord': [
+    {
+      query: () =>
+        'query AccessMyRecord { myRecord { patientId name preferences activePlan { title goals { description } upcoming { title } } caregivers { contactId } } }',
+      seen: (d, f) => d?.myRecord?.patientId === f.patient.id && d.myRecord.activePlan?.title === f.plan.title,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
   'Query.me': [
@@ -284,13 +324,13 @@ const OPERATIONS: Record<string, Case[]> = {
       name: 'the caller',
       query: () => 'query AccessMe { me { id name } }',
       seen: (d, f, viewer) => d?.me?.id === f.ids[viewer],
-      expect: ['OK', 'OK', 'OK', 'OK', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'OK', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
     {
       name: 'Provider.patients of the caller',
       query: () => 'query AccessMePatients { me { id patients { totalCount edges { node { id name } } } } }',
       seen: (d, f) => edgesOf(d?.me?.patients).includes(f.patient.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Query.measures': [
@@ -298,14 +338,14 @@ const OPERATIONS: Record<string, Case[]> = {
       name: 'the measure catalogue (not patient data)',
       query: () => 'query AccessMeasures { measures { code unit } }',
       seen: (d) => Boolean(d?.measures?.some((m: { code: string }) => m.code === '29463-7')),
-      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
   'Query.myAlerts': [
     {
       query: () => 'query AccessMyAlerts { myAlerts { totalCount edges { node { id summary patient { name } } } } }',
       seen: (d, f) => edgesOf(d?.myAlerts).includes(f.alertId),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.myTasks': [
@@ -313,7 +353,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessMyTasks { myTasks { totalCount edges { node { id title patient { name } } } } }',
       seen: (d, f) => edgesOf(d?.myTasks).includes(f.task.id),
       // The fixture task is assigned to the member: the owner has none of their own.
-      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.schedule': [
@@ -322,7 +362,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessSchedule($from: DateTime!, $to: DateTime!) { schedule(from: $from, to: $to) { id startAt location patient { name } } }',
       variables: () => ({ from: new Date().toISOString(), to: new Date(Date.now() + 30 * 86_400_000).toISOString() }),
       seen: (d, f) => (d?.schedule ?? []).some((t: { id: string }) => t.id === f.appointmentId),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.teamTasks': [
@@ -330,7 +370,7 @@ const OPERATIONS: Record<string, Case[]> = {
       name: "the worklist of the caller's patients",
       query: () => 'query AccessTeamTasks { teamTasks { totalCount edges { node { id title patient { name } } } } }',
       seen: (d, f) => edgesOf(d?.teamTasks).includes(f.task.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
     {
       name: 'asked for by patient id',
@@ -338,7 +378,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessTeamTasksOf($ids: [ID!]) { teamTasks(filter: { patientIds: $ids }) { totalCount edges { node { id title } } } }',
       variables: (f) => ({ ids: [f.patient.id] }),
       seen: (d, f) => edgesOf(d?.teamTasks).includes(f.task.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Query.node': [
@@ -347,70 +387,70 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessNodePatient($id: ID!) { node(id: $id) { id ... on Patient { name mrn } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => d?.node?.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Patient, clinical fields',
       query: () => `query AccessNodePatientClinical($id: ID!) { node(id: $id) { id ... on Patient { ${CLINICAL_PATIENT} } } }`,
       variables: (f) => ({ id: f.patient.id }),
       seen: (d) => d?.node?.allergies?.[0]?.substance === 'Penicillin',
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CarePlan (and CarePlan.patient)',
       query: () => 'query AccessNodePlan($id: ID!) { node(id: $id) { id ... on CarePlan { title patient { name } } } }',
       variables: (f) => ({ id: f.plan.id }),
       seen: (d, f) => d?.node?.title === f.plan.title && d.node.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Goal',
       query: () => 'query AccessNodeGoal($id: ID!) { node(id: $id) { id ... on Goal { description carePlan { patient { name } } } } }',
       variables: (f) => ({ id: f.goal.id }),
       seen: (d, f) => d?.node?.description === f.goal.description,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: "a PlanTemplate (an organization's, not patient data)",
       query: () => 'query AccessNodeTemplate($id: ID!) { node(id: $id) { id ... on PlanTemplate { title } } }',
       variables: (f) => ({ id: f.templateId }),
       seen: (d, f) => d?.node?.id === f.templateId,
-      expect: ['OK', 'OK', 'OK', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CheckIn (and its observations)',
       query: () => 'query AccessNodeCheckIn($id: ID!) { node(id: $id) { id ... on CheckIn { observations { value } } } }',
       variables: (f) => ({ id: f.checkInId }),
       seen: (d) => d?.node?.observations?.[0]?.value === 82.4,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'an Alert (and its task)',
       query: () => 'query AccessNodeAlert($id: ID!) { node(id: $id) { id ... on Alert { summary task { id } } } }',
       variables: (f) => ({ id: f.alertId }),
       seen: (d, f) => d?.node?.id === f.alertId && Boolean(d.node.task?.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CheckInExpectation',
       query: () => 'query AccessNodeExpectation($id: ID!) { node(id: $id) { id ... on CheckInExpectation { everyDays nextDueAt } } }',
       variables: (f) => ({ id: f.expectationId }),
       seen: (d, f) => d?.node?.id === f.expectationId,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a WarningSignRule',
       query: () => 'query AccessNodeRule($id: ID!) { node(id: $id) { id ... on WarningSignRule { description } } }',
       variables: (f) => ({ id: f.ruleId }),
       seen: (d, f) => d?.node?.id === f.ruleId,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Task (and Task.patient)',
       query: () => 'query AccessNodeTask($id: ID!) { node(id: $id) { id ... on Task { title patient { name } } } }',
       variables: (f) => ({ id: f.task.id }),
       seen: (d, f) => d?.node?.title === f.task.title && d.node.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a TaskSeries (and TaskSeries.tasks)',
@@ -418,35 +458,35 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessNodeSeries($id: ID!) { node(id: $id) { id ... on TaskSeries { title rule tasks { edges { node { id } } } } } }',
       variables: (f) => ({ id: f.seriesId }),
       seen: (d, f) => d?.node?.title === 'Weekly home visit' && edgesOf(d.node.tasks).includes(f.appointmentId),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a TaskNote the ended member wrote while on the team',
       query: () => 'query AccessNodeNote($id: ID!) { node(id: $id) { id ... on TaskNote { text task { title patient { name } } } } }',
       variables: (f) => ({ id: f.noteId }),
       seen: (d, f) => d?.node?.text === f.noteText,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'an Event (and Event.patient)',
       query: () => 'query AccessNodeEvent($id: ID!) { node(id: $id) { id ... on Event { summary patient { name } } } }',
       variables: (f) => ({ id: f.eventId }),
       seen: (d, f) => d?.node?.id === f.eventId && d.node.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CareTeamMember',
       query: () => 'query AccessNodeMember($id: ID!) { node(id: $id) { id ... on CareTeamMember { role patient { name mrn } } } }',
       variables: (f) => ({ id: f.memberMembershipId }),
       seen: (d, f) => d?.node?.patient?.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a CarePlanNote',
       query: () => 'query AccessNodePlanNote($id: ID!) { node(id: $id) { id ... on CarePlanNote { body carePlan { title } } } }',
       variables: (f) => ({ id: f.planNoteId }),
       seen: (d, f) => d?.node?.body === f.planNoteText,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'a Provider, and Provider.patients',
@@ -455,14 +495,14 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ id: f.owner.id }),
       seen: (d, f) => edgesOf(d?.node?.patients).includes(f.patient.id),
       // The directory entry itself is public; the patients only for those who may see them.
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
     {
       name: 'an Organization',
       query: () => 'query AccessNodeOrg($id: ID!) { node(id: $id) { id ... on Organization { name } } }',
       variables: (f) => ({ id: f.patient.organization.id }),
       seen: (d, f) => d?.node?.id === f.patient.organization.id,
-      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'OK', 'OK', 'OK', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
   'Query.patient': [
@@ -471,14 +511,14 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessPatientRecord($id: ID!) { patient(id: $id) { id name mrn birthDate careTeam { role provider { id } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => d?.patient?.mrn === f.patient.mrn && d.patient.careTeam.length === 2,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
     {
       name: 'clinical content',
       query: () => `query AccessPatientClinical($id: ID!) { patient(id: $id) { ${CLINICAL_PATIENT} } }`,
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => d?.patient?.allergies?.[0]?.substance === 'Penicillin' && d.patient.activeCarePlan?.id === f.plan.id,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
     {
       name: 'the monitoring record (check-ins, observations, trend)',
@@ -487,7 +527,7 @@ const OPERATIONS: Record<string, Case[]> = {
           observations(measure: "29463-7") { totalCount } trend(measure: "29463-7") { latest { value } } } }`,
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => edgesOf(d?.patient?.checkIns).includes(f.checkInId) && d?.patient?.trend?.latest?.value === 82.4,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
     {
       name: "the patient's alerts and the plan's warning-sign rules",
@@ -495,14 +535,14 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessPatientAlerts($id: ID!) { patient(id: $id) { id alerts { edges { node { id } } } activeCarePlan { warningSignRules { id } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => edgesOf(d?.patient?.alerts).includes(f.alertId) && d?.patient?.activeCarePlan?.warningSignRules?.[0]?.id === f.ruleId,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
     {
       name: 'clinical content reached through CareTeamMember.patient',
       query: () => 'query AccessPatientNested($id: ID!) { patient(id: $id) { id careTeam { patient { id allergies { substance } } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d) => d?.patient?.careTeam?.[0]?.patient?.allergies?.[0]?.substance === 'Penicillin',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Query.patientEvents': [
@@ -511,7 +551,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'query AccessPatientEvents($id: ID!) { patientEvents(patientId: $id, first: 100) { totalCount edges { node { id summary patient { name } } } } }',
       variables: (f) => ({ id: f.patient.id }),
       seen: (d, f) => edgesOf(d?.patientEvents).includes(f.eventId),
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Query.patients': [
@@ -519,7 +559,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'query AccessPatients($search: String) { patients(search: $search) { totalCount edges { node { id name } } } }',
       variables: (f) => ({ search: f.patient.mrn }),
       seen: (d, f) => edgesOf(d?.patients).includes(f.patient.id),
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'OK', 'UNAUTHENTICATED', 'HIDDEN', 'HIDDEN'],
     },
   ],
 
@@ -529,7 +569,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAckAlert($input: AcknowledgeAlertInput!) { acknowledgeAlert(input: $input) { id status } }',
       variables: (f) => ({ input: { id: f.alertId, note: 'Calling' } }),
       seen: (d) => d?.acknowledgeAlert?.status === 'ACKNOWLEDGED',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.addCareTeamMember': [
@@ -538,7 +578,7 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ input: { patientId: f.patient.id, providerId: f.candidate.id, role: 'dietitian' } }),
       seen: (d) => d?.addCareTeamMember?.active === true,
       // ADMIN, the owner of the patient's ACTIVE plan and a COORDINATOR of its team manage the team.
-      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
       coordinator: 'OK',
     },
   ],
@@ -547,7 +587,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAddPlanNote($input: AddCarePlanNoteInput!) { addCarePlanNote(input: $input) { id body } }',
       variables: (f) => ({ input: { carePlanId: f.plan.id, body: 'Family meeting on Monday', mentions: [f.owner.id] } }),
       seen: (d) => d?.addCarePlanNote?.body === 'Family meeting on Monday',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
       coordinator: 'OK',
     },
   ],
@@ -556,7 +596,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAddGoal($input: AddGoalInput!) { addGoal(input: $input) { id description } }',
       variables: (f) => ({ input: { carePlanId: f.plan.id, description: 'Walks 500 m', target: '500 m' } }),
       seen: (d) => d?.addGoal?.description === 'Walks 500 m',
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.addWarningSignRule': [
@@ -566,7 +606,7 @@ const OPERATIONS: Record<string, Case[]> = {
         input: { carePlanId: f.plan.id, measure: '8310-5', comparison: 'ABOVE', threshold: 38, severity: 'LOW', instruction: 'Check' },
       }),
       seen: (d) => d?.addWarningSignRule?.description === 'Body temperature above 38 Cel',
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.addTaskNote': [
@@ -574,7 +614,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAddNote($input: AddTaskNoteInput!) { addTaskNote(input: $input) { id text } }',
       variables: (f) => ({ input: { taskId: f.task.id, text: 'BP 120/80' } }),
       seen: (d) => d?.addTaskNote?.text === 'BP 120/80',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.archivePlanTemplate': [
@@ -583,7 +623,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'mutation AccessArchiveTemplate($input: ArchivePlanTemplateInput!) { archivePlanTemplate(input: $input) { id archivedAt } }',
       variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1 } }),
       seen: (d) => Boolean(d?.archivePlanTemplate?.archivedAt),
-      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
       coordinator: 'OK', // a COORDINATOR of one of the organization's teams manages its templates
       probe: (f) => sql('select version, archived_at from plan_template where id = ?', [f.templateId]),
     },
@@ -604,7 +644,7 @@ const OPERATIONS: Record<string, Case[]> = {
       seen: (d, f) =>
         d?.createCarePlanFromTemplate?.owner?.id === f.owner.id &&
         d.createCarePlanFromTemplate.tasks.edges[0]?.node.assignee?.id === f.member.id,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.createPlanTemplate': [
@@ -622,7 +662,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessUpdateTemplate($input: UpdatePlanTemplateInput!) { updatePlanTemplate(input: $input) { id title } }',
       variables: (f) => ({ input: { id: f.templateId, expectedVersion: 1, title: 'Renamed template' } }),
       seen: (d) => d?.updatePlanTemplate?.title === 'Renamed template',
-      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
       coordinator: 'OK', // a COORDINATOR of one of the organization's teams manages its templates
       probe: (f) => sql('select version, title from plan_template where id = ?', [f.templateId]),
     },
@@ -633,7 +673,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessAssign($input: AssignTaskInput!) { assignTask(input: $input) { id assignee { id } } }',
       variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, assigneeId: f.owner.id } }),
       seen: (d, f) => d?.assignTask?.assignee?.id === f.owner.id,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.createCarePlan': [
@@ -641,7 +681,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessCreatePlan($input: CreateCarePlanInput!) { createCarePlan(input: $input) { id owner { id } } }',
       variables: (f) => ({ input: { patientId: f.patient.id, title: 'Sleep plan', category: 'MENTAL_HEALTH', ownerId: f.owner.id } }),
       seen: (d, f) => d?.createCarePlan?.owner?.id === f.owner.id,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.createMeasure': [
@@ -691,7 +731,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessCreateTask($input: CreateTaskInput!) { createTask(input: $input) { id title } }',
       variables: (f) => ({ input: { carePlanId: f.plan.id, title: 'Check wound', kind: 'HOME_VISIT' } }),
       seen: (d) => d?.createTask?.title === 'Check wound',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.rescheduleAppointment': [
@@ -701,7 +741,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'mutation AccessReschedule($input: RescheduleAppointmentInput!) { rescheduleAppointment(input: $input) { id location } }',
       variables: (f) => ({ input: { id: f.appointmentId, expectedVersion: f.versions.appointment, location: 'Side entrance' } }),
       seen: (d) => d?.rescheduleAppointment?.location === 'Side entrance',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.cancelTaskSeries': [
@@ -710,7 +750,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessCancelSeries($input: CancelTaskSeriesInput!) { cancelTaskSeries(input: $input) { id status } }',
       variables: (f) => ({ input: { id: f.seriesId, expectedVersion: f.versions.series } }),
       seen: (d) => d?.cancelTaskSeries?.status === 'CANCELLED',
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.endCareTeamMembership': [
@@ -718,7 +758,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessEndMember($input: EndCareTeamMembershipInput!) { endCareTeamMembership(input: $input) { id active } }',
       variables: (f) => ({ input: { membershipId: f.memberMembershipId } }),
       seen: (d) => d?.endCareTeamMembership?.active === false,
-      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
       coordinator: 'OK',
     },
   ],
@@ -727,7 +767,51 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessExpect($input: ExpectCheckInInput!) { expectCheckIn(input: $input) { id everyDays } }',
       variables: (f) => ({ input: { carePlanId: f.plan.id, measure: '44261-6', everyDays: 14 } }),
       seen: (d) => d?.expectCheckIn?.everyDays === 14,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
+    },
+  ],
+  'Mutation.updateMyPreferences': [
+    {
+      query: () =>
+        'mutation AccessUpdateMyPreferences($input: UpdateMyPreferencesInput!) { updateMyPreferences(input: $input) { preferences statedByPatientAt } }',
+      variables: () => ({ input: { preferences: ['Prefers afternoon calls'] } }),
+      seen: (d) => d?.updateMyPreferences?.preferences?.[0] === 'Prefers afternoon calls',
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'FORBIDDEN'],
+    },
+  ],
+  'Mutation.respondToAppointment': [
+    {
+      query: () =>
+        'mutation AccessRespondToAppointment($input: RespondToAppointmentInput!) { respondToAppointment(input: $input) { taskId response } }',
+      variables: (f) => ({ input: { taskId: f.appointmentId, response: 'CONFIRMED' } }),
+      seen: (d, f) => d?.respondToAppointment?.taskId === f.appointmentId,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
+  'Mutation.sendMessageToCareTeam': [
+    {
+      query: () =>
+        'mutation AccessSendMessage($input: SendMessageToCareTeamInput!) { sendMessageToCareTeam(input: $input) { id body authorKind } }',
+      variables: () => ({ input: { body: 'Can I shower yet?' } }),
+      seen: (d) => d?.sendMessageToCareTeam?.body === 'Can I shower yet?',
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
+    },
+  ],
+  'Mutation.replyToPatient': [
+    {
+      query: () => 'mutation AccessReplyToPatient($input: ReplyToPatientInput!) { replyToPatient(input: $input) { id body authorKind } }',
+      variables: (f) => ({ input: { carePlanId: f.plan.id, body: 'Yes, with the dressing covered' } }),
+      seen: (d) => d?.replyToPatient?.body === 'Yes, with the dressing covered',
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
+    },
+  ],
+  'Mutation.reportCheckIn': [
+    {
+      query: () =>
+        'mutation AccessReportCheckIn($input: ReportCheckInInput!) { reportCheckIn(input: $input) { id source observations { value } } }',
+      variables: () => ({ input: { takenAt: new Date().toISOString(), values: [{ measure: '72514-3', value: 6 }] } }),
+      seen: (d) => d?.reportCheckIn?.observations?.[0]?.value === 6,
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
   'Mutation.recordCheckIn': [
@@ -743,7 +827,7 @@ const OPERATIONS: Record<string, Case[]> = {
         },
       }),
       seen: (d) => d?.recordCheckIn?.observations?.[0]?.value === 6,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.removeWarningSignRule': [
@@ -751,7 +835,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessRemoveRule($input: RemoveWarningSignRuleInput!) { removeWarningSignRule(input: $input) { id active } }',
       variables: (f) => ({ input: { id: f.ruleId } }),
       seen: (d) => d?.removeWarningSignRule?.active === false,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.resolveAlert': [
@@ -759,7 +843,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessResolveAlert($input: ResolveAlertInput!) { resolveAlert(input: $input) { id status } }',
       variables: (f) => ({ input: { id: f.alertId, note: 'Diuretic increased' } }),
       seen: (d) => d?.resolveAlert?.status === 'RESOLVED',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.stopExpectingCheckIn': [
@@ -767,7 +851,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessStopExpecting($input: StopExpectingCheckInInput!) { stopExpectingCheckIn(input: $input) { id active } }',
       variables: (f) => ({ input: { id: f.expectationId } }),
       seen: (d) => d?.stopExpectingCheckIn?.active === false,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.transferCarePlanOwnership': [
@@ -776,7 +860,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'mutation AccessTransfer($input: TransferCarePlanOwnershipInput!) { transferCarePlanOwnership(input: $input) { id owner { id } } }',
       variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, newOwnerId: f.member.id } }),
       seen: (d, f) => d?.transferCarePlanOwnership?.owner?.id === f.member.id,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.transitionTask': [
@@ -785,7 +869,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessTransition($input: TransitionTaskInput!) { transitionTask(input: $input) { id status } }',
       variables: (f) => ({ input: { id: f.task.id, expectedVersion: f.versions.task, to: 'ACCEPTED' } }),
       seen: (d) => d?.transitionTask?.status === 'ACCEPTED',
-      expect: ['OK', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.updateCarePlan': [
@@ -793,7 +877,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessUpdatePlan($input: UpdateCarePlanInput!) { updateCarePlan(input: $input) { id title } }',
       variables: (f) => ({ input: { id: f.plan.id, expectedVersion: f.versions.plan, title: 'Renamed plan' } }),
       seen: (d) => d?.updateCarePlan?.title === 'Renamed plan',
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
       coordinator: 'FORBIDDEN', // managing the team gives no right over the plan
     },
   ],
@@ -802,7 +886,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessUpdateGoal($input: UpdateGoalInput!) { updateGoal(input: $input) { id status } }',
       variables: (f) => ({ input: { id: f.goal.id, status: 'ACTIVE' } }),
       seen: (d) => d?.updateGoal?.status === 'ACTIVE',
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.updatePatient': [
@@ -810,7 +894,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'mutation AccessUpdatePatient($input: UpdatePatientInput!) { updatePatient(input: $input) { id name } }',
       variables: (f) => ({ input: { id: f.patient.id, expectedVersion: f.versions.patient, name: 'Renamed Patient' } }),
       seen: (d) => d?.updatePatient?.name === 'Renamed Patient',
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
   'Mutation.updateWarningSignRule': [
@@ -819,7 +903,7 @@ const OPERATIONS: Record<string, Case[]> = {
         'mutation AccessUpdateRule($input: UpdateWarningSignRuleInput!) { updateWarningSignRule(input: $input) { id threshold } }',
       variables: (f) => ({ input: { id: f.ruleId, threshold: 85 } }),
       seen: (d) => d?.updateWarningSignRule?.threshold === 85,
-      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['FORBIDDEN', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
     },
   ],
 
@@ -830,7 +914,7 @@ const OPERATIONS: Record<string, Case[]> = {
       trigger: (f) => planNoteAsOwner(f, 'Member, please call the daughter', [f.member.id]),
       seen: (d, f) => d?.myMentions?.note === 'Member, please call the daughter' && d.myMentions.patient.name === f.patient.name,
       // The note mentions the member: only the member hears of it.
-      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
       coordinator: 'HIDDEN',
     },
   ],
@@ -840,7 +924,7 @@ const OPERATIONS: Record<string, Case[]> = {
       trigger: (f) => addNoteAsOwner(f, 'note for the assignee'),
       seen: (d, f) => d?.myTaskEvents?.task?.id === f.task.id && d.myTaskEvents.patient.name === f.patient.name,
       // The fixture task is the member's: only the member hears of it.
-      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'HIDDEN', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Subscription.careEvents': [
@@ -849,7 +933,7 @@ const OPERATIONS: Record<string, Case[]> = {
       query: () => 'subscription AccessCareEvents { careEvents { cursor event { id type summary task { title } patient { name } } } }',
       trigger: (f) => addNoteAsOwner(f, 'note for the panel'),
       seen: (d, f) => d?.careEvents?.event?.type === 'TASK_NOTE_ADDED' && d.careEvents.event.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
     {
       name: 'from a cursor that claims the whole history of the patient',
@@ -859,7 +943,7 @@ const OPERATIONS: Record<string, Case[]> = {
       trigger: (f) => addNoteAsOwner(f, 'note for the panel'),
       // Members get what they were there for; the former member and the outsider nothing, the patient is dropped.
       seen: (d, f) => d?.careEvents?.event?.patient?.name === f.patient.name,
-      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'HIDDEN', 'HIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN'],
     },
   ],
   'Subscription.patientEvents': [
@@ -869,7 +953,19 @@ const OPERATIONS: Record<string, Case[]> = {
       variables: (f) => ({ id: f.patient.id }),
       trigger: (f) => addNoteAsOwner(f, 'note for the team'),
       seen: (d, f) => d?.patientEvents?.type === 'TASK_NOTE_ADDED' && d.patientEvents.patient.name === f.patient.name,
-      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'],
+      expect: ['OK', 'OK', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'NOT_FOUND', 'NOT_FOUND'],
+    },
+  ],
+  'Subscription.myEvents': [
+    {
+      query: () => 'subscription AccessMyEvents { myEvents { sequence type summary } }',
+      // A note for the team (never sent to the patient side), then a goal (sent).
+      trigger: async (f) => {
+        await addNoteAsOwner(f, 'note for the team');
+        await w.goal(f.plan, f.owner, 'Sleep through the night');
+      },
+      seen: (d) => d?.myEvents?.type === 'GOAL_ADDED' && String(d.myEvents.summary).includes('Sleep through the night'),
+      expect: ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'OK', 'OK'],
     },
   ],
 };
@@ -1023,6 +1119,16 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
   const appointmentId = visits.data!.createTask.id as string;
   const seriesId = visits.data!.createTask.series.id as string;
   const idOf = (list: string) => (lists.data!.updatePatient[list] as { id: string }[])[0].id;
+  // The patient lets their support contact do everything a caregiver may.
+  const patientToken = await signToken(TEST_SECRET, { sub: patient.id, kind: 'patient' });
+  const caregiverToken = await signToken(TEST_SECRET, { sub: idOf('supportNetwork'), kind: 'caregiver' });
+  const consent = await post(
+    hub,
+    'mutation AccessFixtureConsent($input: GrantCaregiverConsentInput!) { grantCaregiverConsent(input: $input) { id } }',
+    { input: { patientId: patient.id, contactId: idOf('supportNetwork'), scopes: ['VIEW_PLAN', 'REPORT_CHECK_INS', 'MESSAGE_TEAM'] } },
+    patientToken,
+  );
+  expect(consent.errors).toBeUndefined();
   await w.endMembership(endedMembership);
   const [event] = await sql<{ id: string }>('select id from event where patient_id = ? order by sequence desc limit 1', [patient.id]);
   const template = await planTemplates.create(w.contextOf(null), {
@@ -1079,6 +1185,8 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
       outsider: await elsewhere.token(outsider),
       admin: await hub.token(operator, ['ADMIN']),
       anonymous: null,
+      patient: patientToken,
+      caregiver: caregiverToken,
       coordinator: coordinator && (await w.token(coordinator)),
     },
     ids: {
@@ -1088,6 +1196,8 @@ async function fixture(options: { coordinator?: boolean } = {}): Promise<Fixture
       outsider: outsider.id,
       admin: null,
       anonymous: null,
+      patient: null,
+      caregiver: null,
       coordinator: coordinator?.id ?? null,
     },
   };
@@ -1100,9 +1210,12 @@ function secrets(f: Fixture) {
   return { administrative, clinical };
 }
 
-function assertNothingLeaks(response: unknown, f: Fixture, viewer: MatrixViewer) {
+function assertNothingLeaks(response: unknown, f: Fixture, viewer: MatrixViewer, expected: Outcome) {
   const { administrative, clinical } = secrets(f);
-  const forbiddenStrings = viewer === 'admin' ? clinical : [...administrative, ...clinical];
+  // The patient side, when served, sees its own care but never clinicians' internal notes.
+  const internal = [f.noteText, f.planNoteText];
+  const patientSide = (viewer === 'patient' || viewer === 'caregiver') && expected === 'OK';
+  const forbiddenStrings = patientSide ? internal : viewer === 'admin' ? clinical : [...administrative, ...clinical];
   const text = JSON.stringify(response);
   expect(forbiddenStrings.filter((s) => text.includes(s))).toEqual([]);
 }
@@ -1124,7 +1237,7 @@ async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: MatrixViewer
   if (expected === 'OK') {
     expect({ errors: result.errors, seen: c.seen(result.data, f, viewer) }).toEqual({ errors: undefined, seen: true });
     if (before) expect(await (c.probe ?? patientRows)(f)).not.toEqual(before.probe);
-    if (viewer !== 'member' && viewer !== 'owner' && viewer !== COORDINATOR) assertNothingLeaks(result, f, viewer); // e.g. the directory, _service
+    if (viewer !== 'member' && viewer !== 'owner' && viewer !== COORDINATOR) assertNothingLeaks(result, f, viewer, expected); // e.g. the directory, _service
     return;
   }
   if (expected === 'HIDDEN') {
@@ -1136,7 +1249,7 @@ async function runHttp(kind: 'Query' | 'Mutation', c: Case, viewer: MatrixViewer
     if (expected === 'UNAUTHENTICATED') expect(result.status).toBe(401);
     else expect(result.data?.[field] ?? null).toEqual(field === '_entities' ? [null] : null);
   }
-  assertNothingLeaks(result, f, viewer);
+  assertNothingLeaks(result, f, viewer, expected);
   if (before) {
     // A refused change writes nothing: no event, no audit WRITE, every row as it was.
     expect(await lastSequence(f.patient.id)).toBe(before.sequence);
@@ -1166,7 +1279,7 @@ async function runSubscription(c: Case, viewer: MatrixViewer, expected: Outcome)
     expect({ completed: ended, results: sub.results.length }).toEqual({ completed: true, results: 1 });
     expect(sub.results.flatMap((r) => codes(r))).toEqual([expected]);
     expect(sub.results.some((r) => c.seen(r.data as Record<string, any>, f, viewer))).toBe(false);
-    assertNothingLeaks(sub.results, f, viewer);
+    assertNothingLeaks(sub.results, f, viewer, expected);
     return;
   }
   // Accepted: wait until the hub serves it, make the change, see what arrives.
@@ -1191,7 +1304,7 @@ describe('the access matrix', () => {
     expect(Object.keys(OPERATIONS).filter((op) => !operations.includes(op))).toEqual([]);
   });
 
-  it('gives every operation a row for each of the six viewers and a query that calls that operation', () => {
+  it('gives every operation a row for each of the eight viewers and a query that calls that operation', () => {
     for (const [op, cases] of Object.entries(OPERATIONS)) {
       expect([op, cases.length > 0]).toEqual([op, true]);
       for (const c of cases) {

@@ -66,6 +66,24 @@ describe('npm start on a machine with nothing installed', () => {
     }).then((r) => r.json());
     expect(me).toEqual({ data: { me: { name: 'Dr. Amara Okafor' } } });
 
+    // The demo patient's and caregiver's tokens open the patient's own view; `npm run token -- --patient` mints the same kind.
+    const asToken = (bearer: string, query: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+        body: JSON.stringify({ query }),
+      }).then((r) => r.json());
+    const MY = '{ myRecord { name viewerKind } }';
+    const patientToken = /^Patient token \(12 h\): (\S+)/m.exec(output)![1];
+    const caregiverToken = /^Caregiver token \(12 h\): (\S+)/m.exec(output)![1];
+    expect(await asToken(patientToken, MY)).toEqual({ data: { myRecord: { name: 'Ruth Lindqvist', viewerKind: 'PATIENT' } } });
+    expect(await asToken(caregiverToken, MY)).toEqual({ data: { myRecord: { name: 'Ruth Lindqvist', viewerKind: 'CAREGIVER' } } });
+    const patientId = /^Demo patient: .*, id (\S+)/m.exec(output)![1];
+    const mintedPatient = await npmRun('token', ['--patient', patientId], { DATA_DIR: dataDir });
+    expect(await asToken(mintedPatient.stdout.trim(), MY)).toEqual({
+      data: { myRecord: { name: 'Ruth Lindqvist', viewerKind: 'PATIENT' } },
+    });
+
     // The portal's dashboard over the demo: every patient with team, active plan, goals and open tasks.
     const dashboard = await post(DASHBOARD, { first: 25 });
     expect(dashboard.errors).toBeUndefined();

@@ -1,9 +1,11 @@
+import { operatorViewer, providerViewer, type Viewer } from '../auth/viewer';
+import { CaregiverConsent, ConsentScope, caregiverConsents } from '../modules/caregiver-consent';
 import { CarePlanCategory, CarePlanStatus, carePlans, type CarePlan } from '../modules/care-plans';
 import { careTeam } from '../modules/care-team';
 import { CheckInSource, checkIns } from '../modules/check-ins';
 import { goals, GoalStatus } from '../modules/goals';
 import { Organization, organizations } from '../modules/organizations';
-import { AllergyCriticality, patients } from '../modules/patients';
+import { AllergyCriticality, Patient, patients } from '../modules/patients';
 import { Discipline, Provider, providers } from '../modules/providers';
 import { TaskKind, TaskPriority, TaskStatus, tasks, type Task } from '../modules/tasks';
 import { AlertSeverity, RuleComparison, warningSigns } from '../modules/warning-signs';
@@ -12,6 +14,7 @@ import { loadDemoTemplates } from './demo-templates';
 import type { Orm } from './orm';
 
 export const DEMO_PROVIDER_EMAIL = 'amara.okafor@riverside.example';
+const DEMO_PATIENT_MRN = 'RCH-100231';
 
 const days = (n: number) => new Date(Date.now() + n * 86_400_000);
 const date = (n: number) => new Date(days(n).toISOString().slice(0, 10));
@@ -19,19 +22,20 @@ const date = (n: number) => new Date(days(n).toISOString().slice(0, 10));
 /**
  * Loads the demo clinic into an empty database, through the same services as
  * the API (so it has events and audit records like real data). Returns the
- * provider whose token start-up prints.
+ * provider whose token start-up prints, and the demo patient and caregiver
+ * (Ruth Lindqvist and her son, with her consent) whose tokens it prints too.
  */
-export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
+export async function loadDemoData(orm: Orm): Promise<DemoPrincipals> {
   const existing = await orm.em.fork().findOne(Provider, { email: DEMO_PROVIDER_EMAIL });
-  if (existing) return { provider: existing };
+  if (existing) return { provider: existing, ...(await patientSide(orm)) };
   if (await orm.em.fork().count(Organization)) {
     const first = await orm.em.fork().findOne(Provider, {}, { orderBy: { id: 'asc' } });
     if (first) return { provider: first };
   }
 
   const contexts = createContexts(orm);
-  const admin = () => contexts.create({ sub: 'demo-loader', providerId: null, isAdmin: true }, 'demo');
-  const as = (p: Provider) => contexts.create({ sub: p.id, providerId: p.id, isAdmin: false }, 'demo');
+  const admin = () => contexts.create(operatorViewer('demo-loader'), 'demo');
+  const as = (p: Provider) => contexts.create(providerViewer(p.id), 'demo');
 
   const org = await organizations.create(admin(), { name: 'Riverside Community Health' });
   const provider = (name: string, discipline: Discipline, specialty: string | null, email: string) =>
@@ -100,7 +104,7 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
   // 1. Home recovery after hip replacement.
   const ruth = await patients.create(admin(), {
     organizationId: org.id,
-    mrn: 'RCH-100231',
+    mrn: DEMO_PATIENT_MRN,
     name: 'Ruth Lindqvist',
     birthDate: new Date('1948-03-14'),
     preferredLanguage: 'sv',
@@ -346,5 +350,34 @@ export async function loadDemoData(orm: Orm): Promise<{ provider: Provider }> {
   // The clinic's plan templates (hip replacement, depression with CBT, heart failure), for `createCarePlanFromTemplate`.
   await loadDemoTemplates(admin(), org.id);
 
-  return { provider: amara };
+  // Ruth lets her son Erik follow her plan, report her check-ins and write to the team.
+  const ruthViewer: Viewer = { sub: ruth.id, kind: 'PATIENT', providerId: null, patientId: ruth.id, isAdmin: false };
+  await caregiverConsents.grant(contexts.create(ruthViewer, 'demo'), {
+    patientId: ruth.id,
+    contactId: ruth.supportNetwork[0].id,
+    scopes: [ConsentScope.VIEW_PLAN, ConsentScope.REPORT_CHECK_INS, ConsentScope.MESSAGE_TEAM],
+  });
+
+  return { provider: amara, ...(await patientSide(orm)) };
+}
+
+export interface DemoPrincipals {
+  provider: Provider;
+  /** The demo patient, for a patient token. */
+  patient?: { id: string; name: string };
+  /** A caregiver with the demo patient's consent (their support contact id is the token subject). */
+  caregiver?: { contactId: string; name: string; relationship: string };
+}
+
+/** The demo patient (Ruth Lindqvist) and the caregiver she consented to, as stored. */
+async function patientSide(orm: Orm): Promise<Omit<DemoPrincipals, 'provider'>> {
+  const em = orm.em.fork();
+  const ruth = await em.findOne(Patient, { mrn: DEMO_PATIENT_MRN });
+  if (!ruth) return {};
+  const consent = await em.findOne(CaregiverConsent, { patient: ruth.id, revokedAt: null }, { orderBy: { grantedAt: 'asc' } });
+  const contact = consent && ruth.supportNetwork.find((c) => c.id === consent.contactId);
+  return {
+    patient: { id: ruth.id, name: ruth.name },
+    ...(contact ? { caregiver: { contactId: contact.id, name: contact.name, relationship: contact.relationship } } : {}),
+  };
 }

@@ -4,11 +4,14 @@ import { auditModule } from '../modules/audit';
 import { carePlansModule } from '../modules/care-plans';
 import { checkInsModule } from '../modules/check-ins';
 import { careTeamModule } from '../modules/care-team';
+import { caregiverConsentModule } from '../modules/caregiver-consent';
 import { expectedCheckInsModule } from '../modules/expected-check-ins';
 import { goalsModule } from '../modules/goals';
 import { measuresModule } from '../modules/measures';
 import { medicationSafetyModule } from '../modules/medication-safety';
 import { organizationsModule } from '../modules/organizations';
+import { patientMessagesModule } from '../modules/patient-messages';
+import { patientPortalModule } from '../modules/patient-portal';
 import { patientsModule } from '../modules/patients';
 import { planNotesModule } from '../modules/plan-notes';
 import { planTemplatesModule } from '../modules/plan-templates';
@@ -38,5 +41,8 @@ export const MODULES: readonly HubModule[] = [
   alertsModule,
   expectedCheckInsModule,
   planTemplatesModule,
+  caregiverConsentModule,
+  patientMessagesModule,
+  patientPortalModule,
   auditModule,
 ];

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { forbidden, notFound } from '../core/errors';
+import { consentedScopes, type ConsentScope } from './consent';
 import { isActiveMember } from './membership';
 import type { Viewer } from './viewer';
 
@@ -12,7 +13,11 @@ import type { Viewer } from './viewer';
  */
 export interface AccessScope {
   viewer: Viewer;
-  loaders: { viewerIsMember: DataLoader<string, boolean> };
+  loaders: {
+    viewerIsMember: DataLoader<string, boolean>;
+    /** patientId → the scopes a CAREGIVER viewer holds on it now (auth/consent.ts); empty for anyone else. */
+    viewerConsent: DataLoader<string, readonly ConsentScope[]>;
+  };
   audit: { read(patientId: string): void; denied(patientId: string | null): void };
 }
 
@@ -27,6 +32,12 @@ export interface AccessScope {
  * - ADMIN manages organizations, providers, patients and care teams, and sees
  *   a patient's administrative record (name, MRN, team), but clinical content
  *   only as a team member does;
+ * - the patient (a PATIENT viewer) sees and does what concerns themself
+ *   through the patient-side operations (`myRecord`, `myEvents`, …); a
+ *   caregiver (a CAREGIVER viewer) the same, within the scopes the patient
+ *   consented to (auth/consent.ts). To every other operation, and for every
+ *   other patient, they are outsiders: `isMember` is false for them, so
+ *   clinicians' views (with their internal notes) answer NOT_FOUND;
  * - who else manages a care team (a COORDINATOR member, the owner of an ACTIVE
  *   plan) is the care-team module's one rule, `assertManagesTeam`, which
  *   refuses through `refuse` below.
@@ -67,6 +78,38 @@ export const access = {
     );
   },
 
+  /**
+   * Does the viewer act for this patient on the patient side: the patient
+   * themself, or a caregiver holding `need` in the patient's current consent
+   * (any scope when `need` is null)?
+   */
+  async actsFor(scope: AccessScope, patientId: string, need: ConsentScope | null): Promise<boolean> {
+    const { viewer } = scope;
+    if (viewer.patientId !== patientId) return false;
+    if (viewer.kind === 'PATIENT') return true;
+    if (viewer.kind !== 'CAREGIVER') return false;
+    const scopes = await scope.loaders.viewerConsent.load(patientId);
+    return need ? scopes.includes(need) : scopes.length > 0;
+  },
+
+  /**
+   * The patient side's one check: the viewer is the patient, or a caregiver
+   * with `need`; anyone else is told NOT_FOUND (a caregiver without the scope
+   * too: access they were not given is access they do not have). Audited as a
+   * read of the patient.
+   */
+  async assertActsFor(scope: AccessScope, patientId: string, need: ConsentScope | null): Promise<void> {
+    if (!(await access.actsFor(scope, patientId, need))) throw refuse(scope, patientId, notFound('Patient', patientId));
+    scope.audit.read(patientId);
+  },
+
+  /** The patient a PATIENT or CAREGIVER viewer acts for; FORBIDDEN for providers and operators. */
+  requirePatientSide(scope: AccessScope): string {
+    if (!scope.viewer.patientId || (scope.viewer.kind !== 'PATIENT' && scope.viewer.kind !== 'CAREGIVER'))
+      throw forbidden('This operation is for the patient and their caregivers');
+    return scope.viewer.patientId;
+  },
+
   assertAdmin(scope: AccessScope): void {
     if (!scope.viewer.isAdmin) throw forbidden('This operation needs the ADMIN role');
   },
@@ -90,6 +133,17 @@ export const access = {
   },
 
   /**
+   * Inside a write's transaction, with the patient row locked: does a
+   * caregiver still hold `need`? (The patient-side services ask it first thing
+   * in their write; `assertStillMember` has already refused one with no consent.)
+   */
+  async assertStillConsented(em: EntityManager, scope: AccessScope, patientId: string, need: ConsentScope): Promise<void> {
+    if (scope.viewer.kind !== 'CAREGIVER') return;
+    if (!(await consentedScopes(em, patientId, scope.viewer.sub)).includes(need))
+      throw refuse(scope, patientId, notFound('Patient', patientId));
+  },
+
+  /**
    * Inside a write's transaction, with the patient row locked: is the writer
    * still an active member? Closes the window between the check made before
    * the transaction and the commit, during which an ADMIN may end the
@@ -99,6 +153,12 @@ export const access = {
   async assertStillMember(em: EntityManager, scope: AccessScope, patientId: string): Promise<void> {
     const { viewer } = scope;
     if (viewer.isAdmin) return;
+    if (viewer.kind === 'PATIENT' && viewer.patientId === patientId) return;
+    if (viewer.kind === 'CAREGIVER' && viewer.patientId === patientId) {
+      // Revoking takes the same lock: a consent revoked meanwhile is seen here.
+      if ((await consentedScopes(em, patientId, viewer.sub)).length) return;
+      throw refuse(scope, patientId, notFound('Patient', patientId));
+    }
     if (!viewer.providerId || !(await isActiveMember(em, patientId, viewer.providerId)))
       throw refuse(scope, patientId, notFound('Patient', patientId));
   },

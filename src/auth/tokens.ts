@@ -7,6 +7,11 @@ import type { Config } from '../core/config';
 export interface TokenClaims {
   sub: string;
   roles: string[];
+  /**
+   * The `kind` claim: "patient" (`sub` is a Patient id) or "caregiver" (`sub`
+   * is a SupportContact id); absent on provider and operator tokens.
+   */
+  kind: 'patient' | 'caregiver' | null;
   /** When the token stops being valid (every accepted token has one). */
   expiresAt: Date;
 }
@@ -66,7 +71,9 @@ export function createTokenVerifier(config: Config, secret: string | undefined):
       }
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('token has no subject');
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      return { sub: payload.sub, roles, expiresAt: new Date(payload.exp! * 1000) };
+      const kind = payload.kind;
+      if (kind !== undefined && kind !== 'patient' && kind !== 'caregiver') throw new InvalidTokenError('unknown token kind');
+      return { sub: payload.sub, roles, kind: kind ?? null, expiresAt: new Date(payload.exp! * 1000) };
     },
   };
 }
@@ -81,10 +88,10 @@ function headerAlg(token: string): unknown {
 /** Signs an HS256 token, for `npm run token`, the demo banner and tests. */
 export async function signToken(
   secret: string,
-  claims: { sub: string; roles?: string[] },
+  claims: { sub: string; roles?: string[]; kind?: 'patient' | 'caregiver' },
   expiresIn: string | number = '12h',
 ): Promise<string> {
-  return new SignJWT({ roles: claims.roles ?? [] })
+  return new SignJWT({ roles: claims.roles ?? [], ...(claims.kind ? { kind: claims.kind } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -20,6 +20,24 @@ registerEnumType(AuditKind, {
   },
 });
 
+/** The kind of principal behind an audit record (auth/viewer.ts `PrincipalKind`). */
+export enum ActorKind {
+  PROVIDER = 'PROVIDER',
+  OPERATOR = 'OPERATOR',
+  PATIENT = 'PATIENT',
+  CAREGIVER = 'CAREGIVER',
+}
+registerEnumType(ActorKind, {
+  name: 'ActorKind',
+  description: 'Which kind of principal acted.',
+  valuesConfig: {
+    PROVIDER: { description: 'A clinician (a Provider), with or without the ADMIN role.' },
+    OPERATOR: { description: 'An ADMIN operator token that is no provider, or the hub itself (scheduled jobs).' },
+    PATIENT: { description: 'The patient themself.' },
+    CAREGIVER: { description: "A person of the patient's support network acting with the patient's consent." },
+  },
+});
+
 /**
  * Who touched which patient's data, how and when. Rows are append-only: a
  * trigger created by migration rejects UPDATE and DELETE. There are no
@@ -38,8 +56,17 @@ export class AuditRecord {
   at!: Date;
 
   @Property({ type: 'text' })
-  @Field({ description: 'The token subject: a provider id, or an operator id.' })
+  @Field({ description: 'The token subject: a provider id, an operator id, a patient id, or a support contact id (see `actorKind`).' })
   actorSub!: string;
+
+  /** Null only on rows recorded before principal kinds existed (the trail is append-only, so they stay as they were). */
+  @Enum({ items: () => ActorKind, nullable: true })
+  @Field(() => ActorKind, {
+    nullable: true,
+    description:
+      'Which kind of principal acted; `actorSub` is then a provider id, an operator id, a patient id, or a support contact id. Null on records made before the hub knew patient and caregiver principals (those were providers, or operators where `actorProviderId` is null).',
+  })
+  actorKind: ActorKind | null = null;
 
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'The Provider id of the actor; null for an operator token that is no provider.' })

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getOperationAST, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { AuditKind, AuditRecord } from './audit-record.entity';
+import { ActorKind, AuditKind, AuditRecord } from './audit-record.entity';
 import type { Viewer } from '../auth/viewer';
 
 /**
@@ -74,6 +74,7 @@ export class AuditLog {
   private record(patientId: string | null, kind: AuditKind) {
     return {
       actorSub: this.viewer.sub,
+      actorKind: this.viewer.kind as ActorKind,
       actorProviderId: this.viewer.providerId,
       patientId,
       operation: this.operation,

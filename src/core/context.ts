@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AccessScope } from '../auth/access';
+import { consentLoader } from '../auth/consent';
 import { membershipLoader } from '../auth/membership';
 import type { Viewer } from '../auth/viewer';
 import type { EventFeed } from '../events/feed';
@@ -22,6 +23,8 @@ import { Warnings } from './warnings';
 export interface Loaders {
   /** patientId → is the viewer an active member of its care team (auth/membership.ts). */
   viewerIsMember: AccessScope['loaders']['viewerIsMember'];
+  /** patientId → the scopes a caregiver viewer holds on it now (auth/consent.ts). */
+  viewerConsent: AccessScope['loaders']['viewerConsent'];
 }
 
 /**
@@ -72,7 +75,10 @@ export class Contexts {
 
   /** Every loader of every module, for one viewer reading through `em`. */
   loaders(em: EntityManager, viewer: Viewer): Loaders {
-    const all = { viewerIsMember: membershipLoader(em, viewer.providerId) } as Loaders;
+    const all = {
+      viewerIsMember: membershipLoader(em, viewer.providerId),
+      viewerConsent: consentLoader(em, viewer.kind === 'CAREGIVER' ? viewer.sub : null),
+    } as Loaders;
     const get = () => all;
     for (const factory of this.factories) Object.assign(all, factory(em, viewer, get));
     return all;

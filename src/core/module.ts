@@ -1,6 +1,7 @@
 import type { EventTypes } from '../events/event-types';
 import type { Context, LoaderFactory } from './context';
 import type { HookHandler } from './hooks';
+import type { Viewer } from '../auth/viewer';
 
 /** Loads one object by id for the caller, applying the module's access rule (NOT_FOUND or null when hidden). */
 export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null> | object;
@@ -37,7 +38,7 @@ export interface HubModule {
 }
 
 /** The viewer scheduled jobs act as: no provider, administrative (its writes need no membership); audited as `carehub:scheduler`. */
-export const SCHEDULER = { sub: 'carehub:scheduler', providerId: null, isAdmin: true } as const;
+export const SCHEDULER: Viewer = { sub: 'carehub:scheduler', kind: 'OPERATOR', providerId: null, patientId: null, isAdmin: true };
 
 /** Declares a module (an identity function that checks the shape). */
 export function defineModule(module: HubModule): HubModule {

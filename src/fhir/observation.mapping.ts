@@ -48,7 +48,7 @@ export function toObservation(observation: Observation, checkIn: CheckIn, measur
     subject: ref('Patient', observation.patient.id),
     effectiveDateTime: fhirInstant(observation.takenAt),
     issued: fhirInstant(checkIn.createdAt),
-    performer: [ref('Practitioner', checkIn.recordedBy.id)],
+    performer: [reporter(checkIn)],
     ...value,
     ...(observation.band ? { interpretation: [{ text: observation.band }] } : {}),
     ...(observation.answers ? { derivedFrom: [ref('QuestionnaireResponse', observation.id)] } : {}),
@@ -67,7 +67,7 @@ export function toQuestionnaireResponse(observation: Observation, checkIn: Check
     status: 'completed',
     subject: ref('Patient', observation.patient.id),
     authored: fhirInstant(observation.takenAt),
-    author: ref('Practitioner', checkIn.recordedBy.id),
+    author: reporter(checkIn),
     item: questionnaire.items.map((item, i) => ({
       linkId: String(item.number),
       text: item.text,
@@ -82,4 +82,9 @@ export function toQuestionnaireResponse(observation: Observation, checkIn: Check
       ],
     })),
   };
+}
+
+/** Who recorded the values: the team member, or (reported by the patient or a caregiver, `recordedBy` null) the patient. */
+function reporter(checkIn: CheckIn) {
+  return checkIn.recordedBy ? ref('Practitioner', checkIn.recordedBy.id) : ref('Patient', checkIn.patient.id);
 }

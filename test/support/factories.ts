@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
-import type { Viewer } from '../../src/auth/viewer';
+import { operatorViewer, providerViewer, type Viewer } from '../../src/auth/viewer';
 import { createContexts } from '../../src/app/contexts';
 import { CarePlanCategory, CarePlanStatus, type CarePlan } from '../../src/modules/care-plans';
 import { carePlans } from '../../src/modules/care-plans';
@@ -27,10 +27,10 @@ const unique = () => crypto.randomBytes(4).toString('hex');
  * `world()` creates a new organization: tests never share data.
  */
 export async function world(hub: TestHub) {
-  const admin: Viewer = { sub: `admin-${unique()}`, providerId: null, isAdmin: true };
+  const admin: Viewer = operatorViewer(`admin-${unique()}`);
   const contexts = createContexts(hub.orm);
   const ctx = (viewer: Viewer) => contexts.create(viewer, `factory-${unique()}`);
-  const as = (p: Provider): Viewer => ({ sub: p.id, providerId: p.id, isAdmin: false });
+  const as = (p: Provider): Viewer => providerViewer(p.id);
   const org: Organization = await organizations.create(ctx(admin), { name: `Clinic ${unique()}` });
 
   const w = {

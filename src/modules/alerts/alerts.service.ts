@@ -163,7 +163,7 @@ export const alerts = {
         summary: trigger.description,
         instruction: rule.instruction,
         assignRole: rule.assignRole,
-        requesterId: checkIn.recordedBy.id,
+        requesterId: checkIn.recordedBy?.id ?? null, // reported by the patient side: the plan owner requests it
         rule,
         checkIn,
         observations: trigger.observations,

@@ -14,7 +14,8 @@ export enum CheckInSource {
 }
 registerEnumType(CheckInSource, {
   name: 'CheckInSource',
-  description: 'Who took or reported the values (the team member who recorded them is `recordedBy`).',
+  description:
+    'Who took or reported the values (the team member who recorded them is `recordedBy`; null when the patient side reported them).',
   valuesConfig: {
     CLINICIAN: { description: 'Measured or assessed by a clinician.' },
     PATIENT: { description: 'Reported by the patient (e.g. on the phone, or a home scale read out).' },
@@ -43,8 +44,9 @@ export class CheckIn implements Node {
   @ManyToOne(() => Patient, { ref: true })
   patient!: Ref<Patient>;
 
-  @ManyToOne(() => Provider, { ref: true })
-  recordedBy!: Ref<Provider>;
+  /** The team member who recorded it; null when the patient or a caregiver reported it themself (`reportCheckIn`). */
+  @ManyToOne(() => Provider, { ref: true, nullable: true, deleteRule: 'no action' })
+  recordedBy: Ref<Provider> | null = null;
 
   @Enum({ items: () => CheckInSource })
   @Field(() => CheckInSource, { description: 'Who took or reported the values.' })

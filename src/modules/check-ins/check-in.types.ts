@@ -23,6 +23,24 @@ export class RecordCheckInInput {
     string | null;
 }
 
+@InputType({ description: "Values the patient or a caregiver reports (the patient is the token's; the source follows from the token)." })
+export class ReportCheckInInput {
+  @Field({
+    description: 'When the values were taken (ISO 8601 with zone): not in the future (5 minutes of clock drift allowed), not before 2000.',
+  })
+  takenAt!: Date;
+  @Field(() => [MeasureValueInput], {
+    description: '1–30 values, each of a different measure; errors name the value as `values.<index>.<field>`.',
+  })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  values!: MeasureValueInput[];
+  @Field(() => String, { nullable: true, description: "A note with the values, in the reporter's words, up to 2,000 characters." })
+  @MaxLength(2000)
+  note?: string | null;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'One point of a trend: a value and when it was taken.' })
 export class TrendPoint {
   @Field({ description: 'When it was taken (ISO 8601 with zone).' }) takenAt!: Date;

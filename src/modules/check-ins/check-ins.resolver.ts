@@ -6,7 +6,7 @@ import { Measure, measures } from '../measures';
 import { Patient } from '../patients';
 import { Provider, providers } from '../providers';
 import { CheckIn, Observation } from './check-in.entity';
-import { CheckInConnection, MeasureTrend, ObservationConnection, RecordCheckInInput } from './check-in.types';
+import { CheckInConnection, MeasureTrend, ObservationConnection, RecordCheckInInput, ReportCheckInInput } from './check-in.types';
 import { checkIns } from './check-ins.service';
 
 @Resolver(() => CheckIn)
@@ -24,14 +24,28 @@ export class CheckInResolver {
     return checkIns.record(ctx, input);
   }
 
+  @Mutation(() => CheckIn, {
+    description:
+      'The patient (a patient token), or a caregiver whose consent includes REPORT_CHECK_INS, reports values taken at home: source PATIENT or ' +
+      'CAREGIVER from the token, `recordedBy` null. The same checks, warning-sign rules and alerts as `recordCheckIn`. NOT_FOUND without the scope; ' +
+      'FORBIDDEN for providers and operators (they use `recordCheckIn`).',
+  })
+  reportCheckIn(@Arg('input', { description: 'When, and the values.' }) input: ReportCheckInInput, @Ctx() ctx: Context) {
+    return checkIns.report(ctx, input);
+  }
+
   @FieldResolver(() => [Observation], { description: 'The values, one per measure.' })
   observations(@Root() checkIn: CheckIn, @Ctx() ctx: Context) {
     return checkIns.observationsOf(ctx, checkIn);
   }
 
-  @FieldResolver(() => Provider, { description: 'The team member who recorded it.' })
+  @FieldResolver(() => Provider, {
+    nullable: true,
+    description:
+      'The team member who recorded it; null when the patient or a caregiver reported it themself (`source` PATIENT or CAREGIVER).',
+  })
   recordedBy(@Root() checkIn: CheckIn, @Ctx() ctx: Context) {
-    return providers.get(ctx, checkIn.recordedBy.id);
+    return checkIn.recordedBy ? providers.get(ctx, checkIn.recordedBy.id) : null;
   }
 }
 

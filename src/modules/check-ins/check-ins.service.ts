@@ -9,9 +9,9 @@ import { expectId } from '../../core/ids';
 import { newestFirstPage, toPage, type PageArgs } from '../../core/pagination';
 import { writePatient, type PatientWrite } from '../../core/patient-write';
 import { defineEventTypes } from '../../events/event-types';
-import { measures, type MeasuredValue } from '../measures';
-import { CheckIn, Observation } from './check-in.entity';
-import type { RecordCheckInInput } from './check-in.types';
+import { measures, type MeasuredValue, type MeasureValueInput } from '../measures';
+import { CheckIn, CheckInSource, Observation } from './check-in.entity';
+import type { RecordCheckInInput, ReportCheckInInput } from './check-in.types';
 
 export const CheckInEvent = defineEventTypes({
   CHECK_IN_RECORDED: 'A check-in (weight, blood pressure, pain, PHQ-9 …) was recorded.',
@@ -134,47 +134,20 @@ export const checkIns = {
   async record(ctx: Context, input: RecordCheckInInput): Promise<CheckIn> {
     const patientId = expectId('Patient', input.patientId, 'patientId');
     const recordedBy = await access.assertMember(ctx, patientId);
-    const takenAt = input.takenAt;
-    if (!(takenAt.getTime() <= Date.now() + CLOCK_SKEW_MS)) throw badInput('takenAt', 'takenAt must not be in the future');
-    if (takenAt < EARLIEST) throw badInput('takenAt', 'takenAt must be after 2000-01-01');
-    if (!input.values.length) throw badInput('values', 'A check-in has at least one value');
-    // One statement for every measure named; the checks below then read them from the request's loader.
-    await ctx.loaders.measureByCode.loadMany(input.values.map((v) => v.measure));
-    const seen = new Set<string>();
-    const measured: MeasuredValue[] = [];
-    for (const [i, value] of input.values.entries()) {
-      if (seen.has(value.measure)) throw badInput(`values.${i}.measure`, 'Each measure appears once in a check-in');
-      seen.add(value.measure);
-      measured.push(await measures.measure(ctx, value, `values.${i}`));
-    }
-    return writePatient(ctx, patientId, async (write) => {
-      const checkIn = write.em.create(CheckIn, {
-        patient: patientId,
-        recordedBy,
-        source: input.source,
-        takenAt,
-        note: input.note?.trim() || null,
-      });
-      const observations = measured.map((m) =>
-        write.em.create(Observation, {
-          checkIn,
-          patient: patientId,
-          measureCode: m.measure.code,
-          takenAt,
-          value: m.value,
-          code: m.code,
-          answers: m.answers,
-          band: m.band,
-          flags: m.flags,
-        }),
-      );
-      write.event({
-        type: CheckInEvent.CHECK_IN_RECORDED,
-        summary: `Check-in (${input.source}): ${measured.map((m) => measures.describe(m)).join(', ')}`,
-        subjects: [checkIn.id],
-      });
-      await checkInRecorded.run(await write.context(), write, checkIn, observations);
-      return checkIn;
+    return writeCheckIn(ctx, patientId, recordedBy, input.source, input);
+  },
+
+  /**
+   * The patient, or a caregiver with REPORT_CHECK_INS, reports values: the
+   * same checks and the same write as `record` (rules, alerts, expectations
+   * act alike), with the source the token says and no `recordedBy`.
+   */
+  async report(ctx: Context, input: ReportCheckInInput): Promise<CheckIn> {
+    const patientId = access.requirePatientSide(ctx);
+    await access.assertActsFor(ctx, patientId, 'REPORT_CHECK_INS');
+    const source = ctx.viewer.kind === 'PATIENT' ? CheckInSource.PATIENT : CheckInSource.CAREGIVER;
+    return writeCheckIn(ctx, patientId, null, source, input, async (write) => {
+      await access.assertStillConsented(write.em, ctx, patientId, 'REPORT_CHECK_INS');
     });
   },
 
@@ -236,3 +209,63 @@ export const checkIns = {
     );
   },
 };
+
+/**
+ * Checks every value against its measure (BAD_USER_INPUT naming the value),
+ * then writes the check-in, its observations and CHECK_IN_RECORDED in one
+ * patient write, in which the modules watching values (warning-sign rules,
+ * expected check-ins) act too. `recheck` runs first inside the write, under
+ * the patient lock (a caregiver's consent).
+ */
+async function writeCheckIn(
+  ctx: Context,
+  patientId: string,
+  recordedBy: string | null,
+  source: CheckInSource,
+  input: { takenAt: Date; values: MeasureValueInput[]; note?: string | null },
+  recheck?: (write: PatientWrite) => Promise<void>,
+): Promise<CheckIn> {
+  const takenAt = input.takenAt;
+  if (!(takenAt.getTime() <= Date.now() + CLOCK_SKEW_MS)) throw badInput('takenAt', 'takenAt must not be in the future');
+  if (takenAt < EARLIEST) throw badInput('takenAt', 'takenAt must be after 2000-01-01');
+  if (!input.values.length) throw badInput('values', 'A check-in has at least one value');
+  // One statement for every measure named; the checks below then read them from the request's loader.
+  await ctx.loaders.measureByCode.loadMany(input.values.map((v) => v.measure));
+  const seen = new Set<string>();
+  const measured: MeasuredValue[] = [];
+  for (const [i, value] of input.values.entries()) {
+    if (seen.has(value.measure)) throw badInput(`values.${i}.measure`, 'Each measure appears once in a check-in');
+    seen.add(value.measure);
+    measured.push(await measures.measure(ctx, value, `values.${i}`));
+  }
+  return writePatient(ctx, patientId, async (write) => {
+    await recheck?.(write);
+    const checkIn = write.em.create(CheckIn, {
+      patient: patientId,
+      recordedBy,
+      source,
+      takenAt,
+      note: input.note?.trim() || null,
+    });
+    const observations = measured.map((m) =>
+      write.em.create(Observation, {
+        checkIn,
+        patient: patientId,
+        measureCode: m.measure.code,
+        takenAt,
+        value: m.value,
+        code: m.code,
+        answers: m.answers,
+        band: m.band,
+        flags: m.flags,
+      }),
+    );
+    write.event({
+      type: CheckInEvent.CHECK_IN_RECORDED,
+      summary: `Check-in (${source}): ${measured.map((m) => measures.describe(m)).join(', ')}`,
+      subjects: [checkIn.id],
+    });
+    await checkInRecorded.run(await write.context(), write, checkIn, observations);
+    return checkIn;
+  });
+}

@@ -25,6 +25,11 @@ export const PatientId = defineIdType('Patient', 'pat');
   name: 'patient_medications_items',
   expression: 'create index "patient_medications_items" on "patient" using gin ("medications" jsonb_path_ops)',
 })
+// A support contact by its id ("sup_…"): the patient a caregiver's token acts for (src/auth/authenticate.ts).
+@Index({
+  name: 'patient_support_network_items',
+  expression: 'create index "patient_support_network_items" on "patient" using gin ("support_network" jsonb_path_ops)',
+})
 @ObjectType({
   implements: Node,
   description: 'A person receiving care. Visible only to active members of their care team.',
@@ -38,6 +43,7 @@ export class Patient extends VersionedRecord implements Node {
     | 'history'
     | 'preferences'
     | 'personalGoals'
+    | 'statedByPatientAt'
     | 'supportNetwork'
     | 'allergies'
     | 'conditions'
@@ -95,6 +101,16 @@ export class Patient extends VersionedRecord implements Node {
   })
   @Authorized(CLINICAL)
   personalGoals: string[] = [];
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the patient last stated `preferences` and `personalGoals` themself (`updateMyPreferences`): they are then the patient's own words. " +
+      'Null when a clinician entered them (an edit of either through updatePatient clears it). Clinical, like them.',
+  })
+  @Authorized(CLINICAL)
+  statedByPatientAt: Date | null = null;
 
   @Embedded(() => SupportContact, { array: true })
   @Field(() => [SupportContact], {

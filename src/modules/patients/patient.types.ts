@@ -166,3 +166,38 @@ export class MedicationConflict {
   })
   ingredient!: string | null;
 }
+
+@InputType({
+  description: "The patient's own preferences and personal goals, in their own words (each list, when given, replaces the stored one).",
+})
+export class UpdateMyPreferencesInput {
+  @Field(() => Int, { nullable: true, description: 'The record version the change is based on; CONFLICT when the record changed since.' })
+  expectedVersion?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'What the patient prefers, e.g. "prefers therapy over medication": up to 50 of up to 1,000 characters; blank entries are dropped.',
+  })
+  @ArrayMaxSize(50)
+  @MaxLength(1000, { each: true })
+  preferences?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'What matters to the patient, e.g. "walk to the market again": up to 50 of up to 1,000 characters; blank entries are dropped.',
+  })
+  @ArrayMaxSize(50)
+  @MaxLength(1000, { each: true })
+  personalGoals?: string[] | null;
+}
+
+@ObjectType({ description: "The patient's own preferences and personal goals as stored, after `updateMyPreferences`." })
+export class MyPreferences {
+  @Field(() => [String], { description: 'What the patient prefers, in their own words.' }) preferences!: string[];
+  @Field(() => [String], { description: 'What matters to the patient, in their own words.' }) personalGoals!: string[];
+  @Field(() => Date, { nullable: true, description: 'When the patient last stated them; null if clinicians entered them.' })
+  statedByPatientAt!: Date | null;
+  @Field(() => Int, { description: "The record's version after the change (for the next expectedVersion)." }) version!: number;
+}

@@ -6,7 +6,15 @@ import { Event } from '../../events/event.entity';
 import { Organization, organizations } from '../organizations';
 import { Provider } from '../providers';
 import { Patient } from './patient.entity';
-import { CreatePatientInput, MedicationConflict, PatientConnection, PatientsArgs, UpdatePatientInput } from './patient.types';
+import {
+  CreatePatientInput,
+  MedicationConflict,
+  MyPreferences,
+  PatientConnection,
+  PatientsArgs,
+  UpdateMyPreferencesInput,
+  UpdatePatientInput,
+} from './patient.types';
 import { patients } from './patients.service';
 
 @Resolver(() => Patient)
@@ -54,6 +62,18 @@ export class PatientResolver {
     @Ctx() ctx: Context,
   ) {
     return patients.update(ctx, input);
+  }
+
+  @Mutation(() => MyPreferences, {
+    description:
+      "The patient (a patient token only) states their own preferences and personal goals; clinicians see them on the record as the patient's own words " +
+      '(`Patient.statedByPatientAt`). Records PATIENT_UPDATED. FORBIDDEN for anyone else (a caregiver, a provider, an operator); CONFLICT on a stale expectedVersion.',
+  })
+  updateMyPreferences(
+    @Arg('input', { description: 'The lists to replace, and the version the change is based on.' }) input: UpdateMyPreferencesInput,
+    @Ctx() ctx: Context,
+  ) {
+    return patients.updateMine(ctx, input);
   }
 
   @FieldResolver(() => [MedicationConflict], {

@@ -5,7 +5,7 @@ import { whereActiveMember } from '../../auth/membership';
 import { byIdLoader, readOnlyEntity } from '../../core/batch';
 import { changedValues, createdValues, diffChanges } from '../../core/changes';
 import type { Context } from '../../core/context';
-import { assertVersion, badInput, notFound } from '../../core/errors';
+import { assertVersion, badInput, forbidden, notFound } from '../../core/errors';
 import { expectId } from '../../core/ids';
 import { toConnection, toPage } from '../../core/pagination';
 import { writeNewPatient, writePatient } from '../../core/patient-write';
@@ -16,7 +16,7 @@ import { PatientEvent } from './patient-events';
 import { LIST_FIELDS, LISTS, withItemIds, withoutItemIds, type ListField } from './patient-lists.service';
 import { conflictsOf, guardNewRecord, guardRecordEdit } from './patient-safety';
 import { Patient } from './patient.entity';
-import type { CreatePatientInput, PatientsArgs, UpdatePatientInput } from './patient.types';
+import type { CreatePatientInput, MyPreferences, PatientsArgs, UpdateMyPreferencesInput, UpdatePatientInput } from './patient.types';
 
 export function patientLoaders(em: EntityManager) {
   return { patientById: byIdLoader(em, Patient) };
@@ -188,6 +188,8 @@ export const patients = {
       });
       // em.assign, not plain assignment: embedded lists (allergies …) become embeddable instances.
       write.em.assign(patient, changedValues<Patient>(changes));
+      // A clinician's edit of the patient's own words makes them no longer the patient's.
+      if ('preferences' in changes || 'personalGoals' in changes) patient.statedByPatientAt = null;
       const name = await providers.names(write.em, [ctx.viewer.providerId]);
       write.event({
         type: PatientEvent.PATIENT_UPDATED,
@@ -195,6 +197,40 @@ export const patients = {
         changes: { ...withoutItemIds(changes), ...safety.changes },
       });
       return patient;
+    });
+  },
+
+  /**
+   * The patient states their own preferences and personal goals (a patient
+   * token only; a caregiver cannot speak for them here): one write,
+   * PATIENT_UPDATED by the patient, and the record marks them as the
+   * patient's own words (`statedByPatientAt`), which clinicians see.
+   */
+  async updateMine(ctx: Context, input: UpdateMyPreferencesInput): Promise<MyPreferences> {
+    const id = access.requirePatientSide(ctx);
+    if (ctx.viewer.kind !== 'PATIENT') throw forbidden('Only the patient states their own preferences');
+    await access.assertActsFor(ctx, id, null);
+    return writePatient(ctx, id, async (write) => {
+      const patient = await write.em.findOneOrFail(Patient, id, { refresh: true });
+      assertVersion(patient, input.expectedVersion, 'Patient');
+      const fields = recordFields({ preferences: input.preferences, personalGoals: input.personalGoals } as UpdatePatientInput, patient);
+      const changes = diffChanges(patient, fields);
+      if (Object.keys(changes).length) {
+        write.em.assign(patient, changedValues<Patient>(changes));
+        patient.statedByPatientAt = new Date();
+        write.event({
+          type: PatientEvent.PATIENT_UPDATED,
+          summary: `The patient stated in their own words: ${Object.keys(changes).join(', ')}`,
+          changes,
+        });
+        await write.em.flush();
+      }
+      return {
+        preferences: patient.preferences,
+        personalGoals: patient.personalGoals,
+        statedByPatientAt: patient.statedByPatientAt,
+        version: patient.version,
+      };
     });
   },
 };

@@ -1,3 +1,4 @@
+import { AppointmentResponseResolver } from './appointment-responses';
 import { defineModule } from '../../core/module';
 import { AppointmentResolver, EventTaskSeriesResolver, TaskSeriesResolver } from './schedules.resolver';
 import { TaskSeries } from './task-series.entity';
@@ -19,6 +20,7 @@ export const tasksModule = defineModule({
     CarePlanTasksResolver,
     EventTaskResolver,
     AppointmentResolver,
+    AppointmentResponseResolver,
     TaskSeriesResolver,
     EventTaskSeriesResolver,
   ],
@@ -29,7 +31,17 @@ export const tasksModule = defineModule({
   jobs: { [MATERIALIZE_TASK_SERIES_JOB]: taskSeries.materializeJob },
 });
 
-export { APPOINTMENT_KINDS, Task, TaskId, TaskKind, TaskNote, TaskNoteId, TaskPriority, TaskStatus } from './task.entity';
+export {
+  APPOINTMENT_KINDS,
+  AppointmentResponse,
+  Task,
+  TaskId,
+  TaskKind,
+  TaskNote,
+  TaskNoteId,
+  TaskPriority,
+  TaskStatus,
+} from './task.entity';
 export { TaskSeries, TaskSeriesId, TaskSeriesStatus } from './task-series.entity';
 export type { TaskRecurrence } from './task-series.service';
 export { taskSeries } from './task-series.service';

@@ -33,6 +33,8 @@ export const TaskEvent = defineEventTypes({
   TASK_STATUS_CHANGED: 'A task moved along its lifecycle.',
   TASK_NOTE_ADDED: 'A note was added to a task.',
   TASK_RESCHEDULED: "An appointment's time, place or telehealth link changed.",
+  APPOINTMENT_CONFIRMED: 'The patient (or a caregiver for them) confirmed an appointment.',
+  APPOINTMENT_DECLINED: 'The patient (or a caregiver for them) declined an appointment; `note` holds what they said, if anything.',
   TASK_SERIES_CREATED: 'A recurring task was set up; its occurrences follow as TASK_CREATED events.',
   TASK_SERIES_COMPLETED: 'A recurring task has no more occurrences to create (its COUNT or UNTIL was reached, or its plan closed).',
   TASK_SERIES_CANCELLED: 'A recurring task was cancelled: no further occurrences.',

@@ -82,6 +82,20 @@ registerEnumType(TaskStatus, {
   },
 });
 
+/** The patient's answer to an appointment. */
+export enum AppointmentResponse {
+  CONFIRMED = 'CONFIRMED',
+  DECLINED = 'DECLINED',
+}
+registerEnumType(AppointmentResponse, {
+  name: 'AppointmentResponse',
+  description: "The patient's answer to an appointment.",
+  valuesConfig: {
+    CONFIRMED: { description: 'The patient will come (or be there, for a home visit).' },
+    DECLINED: { description: 'The patient cannot make it; the team should arrange another time.' },
+  },
+});
+
 @Entity({ tableName: 'task' })
 @Index({ name: 'task_care_plan_idx', properties: ['carePlan', 'createdAt', 'id'] })
 @Index({ name: 'task_assignee_idx', properties: ['assignee', 'status', 'createdAt', 'id'] })
@@ -105,6 +119,8 @@ export class Task extends VersionedRecord implements Node {
     | 'endAt'
     | 'location'
     | 'telehealthUrl'
+    | 'patientResponse'
+    | 'patientResponseAt'
     | 'series'
     | 'occurrenceAt';
 
@@ -187,6 +203,18 @@ export class Task extends VersionedRecord implements Node {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'An appointment: the video or phone link (an https URL); null when none.' })
   telehealthUrl: string | null = null;
+
+  @Enum({ items: () => AppointmentResponse, nullable: true })
+  @Field(() => AppointmentResponse, {
+    nullable: true,
+    description:
+      'An appointment: whether the patient (or a caregiver for them) confirmed or declined it (`respondToAppointment`); null while they have not said.',
+  })
+  patientResponse: AppointmentResponse | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the patient side last answered the appointment; null while they have not.' })
+  patientResponseAt: Date | null = null;
 
   /** The recurring task this task is an occurrence of; the GraphQL field `series` checks access. */
   @ManyToOne(() => 'TaskSeries', { ref: true, nullable: true }) // task_series_occurrence_unique serves lookups by series
