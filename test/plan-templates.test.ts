@@ -474,6 +474,20 @@ describe('createCarePlanFromTemplate', () => {
       [plan.id],
     );
     expect(sessions[0].n).toBe(1); // the first session; the rest are created as the horizon reaches them
+
+    // A series cannot start in the past: a plan started last month with that template is refused, naming the template's task.
+    const other = await w.team();
+    const lastMonth = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+    const before = await careRows(other.patient.id);
+    const refused = refusal(
+      await hub.gql(
+        PlanFromTemplateDocument,
+        { input: fromTemplate(other, template.id, { startDate: lastMonth, assign: [] }) },
+        other.ownerToken,
+      ),
+    );
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'tasks.1.dueAt' } });
+    expect(await careRows(other.patient.id)).toEqual(before);
   });
 
   it('assigns each task to the provider named for its role (case aside), and leaves a role nobody is named for unassigned', async () => {

@@ -210,17 +210,20 @@ export const planTemplates = {
         });
       }
       for (const [i, task] of template.tasks.entries()) {
-        // A recurring task starts at its first due time and recurs in the plan's time zone (docs/contract.md, "Recurring tasks").
-        await tasks.create(await write.context(), {
-          carePlanId: plan.id,
-          title: task.title,
-          kind: task.kind,
-          priority: task.priority,
-          description: task.description,
-          assigneeId: task.assignRole ? (assigneeByRole.get(roleKey(task.assignRole)) ?? null) : null,
-          dueAt: due[i],
-          recurrence: task.recurrence ? { rule: task.recurrence, timeZone } : null,
-        });
+        // A recurring task starts at its first due time and recurs in the plan's time zone (docs/contract.md, "Recurring tasks");
+        // what the task refuses names the template's task (`tasks.1.dueAt`: a series cannot start in the past).
+        await inField(`tasks.${i}`, async () =>
+          tasks.create(await write.context(), {
+            carePlanId: plan.id,
+            title: task.title,
+            kind: task.kind,
+            priority: task.priority,
+            description: task.description,
+            assigneeId: task.assignRole ? (assigneeByRole.get(roleKey(task.assignRole)) ?? null) : null,
+            dueAt: due[i],
+            recurrence: task.recurrence ? { rule: task.recurrence, timeZone } : null,
+          }),
+        );
       }
       for (const [i, rule] of template.warningSignRules.entries()) {
         const checked = await inField(`warningSignRules.${i}`, async () => warningSigns.check(await write.context(), ruleFields(rule)));
