@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { activeMemberIds, patientsOfMember } from '../auth/membership';
 import type { Contexts } from '../core/context';
-import type { Logger } from '../core/logger';
+import { describeError, type Logger } from '../core/logger';
 import type { EventBus, EventNotice } from './bus';
 import { Event } from './event.entity';
 import { Interest } from './interest';
@@ -115,7 +115,7 @@ export class EventFeed {
         late.push(this.interest.add(patientId));
       }
     } catch (err) {
-      this.logger.error({ err }, 'reading a panel to follow failed; its subscriber catches up from the table');
+      this.logger.error(describeError(err), 'reading a panel to follow failed; its subscriber catches up from the table');
       late.push(Promise.resolve(true));
     }
     if ((await Promise.all(late)).some(Boolean)) subscriber.resync();
