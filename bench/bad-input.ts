@@ -60,6 +60,8 @@ export interface BadInputResult {
   overTwoSeconds: number;
   hubAlive: boolean;
   bystander: { requests: number; failures: number; firstFailures: string[]; p50: number; p99: number; max: number };
+  /** The hub process while the bad requests ran: CPU seconds, and its collections (count, pause ms). */
+  hub: { cpuS: number; fullGc: { count: number; ms: number }; youngGc: { count: number; ms: number } };
   memory: {
     rss: { before: number; peak: number; after: number };
     heap: { before: number; peak: number; after: number };
@@ -204,6 +206,8 @@ export async function badInput(o: BadInputOptions): Promise<BadInputResult> {
   })();
   await o.bystander.request({ cmd: 'start', url: o.hub.url, token: o.token, body: o.bystanderBody, pauseMs: 20 });
 
+  // CPU and collections from samples that force none (the bystander's share included).
+  const work = await o.hub.request<HubStats>({ cmd: 'memory' });
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -218,6 +222,7 @@ export async function badInput(o: BadInputOptions): Promise<BadInputResult> {
     }),
   );
   const durationS = (performance.now() - started) / 1000;
+  const worked = o.hub.alive() ? await o.hub.request<HubStats>({ cmd: 'memory' }) : work;
   const bystander = await o.bystander.request<BystanderReport>({ cmd: 'stop' });
   sampling = false;
   await sampler;
@@ -273,6 +278,11 @@ export async function badInput(o: BadInputOptions): Promise<BadInputResult> {
       p99: Math.round(percentile(latencies, 99)),
       max: Math.round(latencies.at(-1) ?? NaN),
     },
+    hub: {
+      cpuS: (worked.cpu.user + worked.cpu.system - work.cpu.user - work.cpu.system) / 1e6,
+      fullGc: { count: worked.gc.full.count - work.gc.full.count, ms: Math.round(worked.gc.full.ms - work.gc.full.ms) },
+      youngGc: { count: worked.gc.young.count - work.gc.young.count, ms: Math.round(worked.gc.young.ms - work.gc.young.ms) },
+    },
     memory: {
       rss: { before: before.rss, peak: Math.max(memory.rss, after.rss), after: after.rss },
       heap: { before: before.heapUsed, peak: Math.max(memory.heap, after.heapUsed), after: after.heapUsed },
@@ -318,6 +328,9 @@ export function badInputReport(r: BadInputResult | null): string[] {
     '',
     `Hub memory: RSS ${MB(r.memory.rss.before)} before, ${MB(r.memory.rss.peak)} at the peak, ${MB(r.memory.rss.after)} after (after GC); ` +
       `heap used ${MB(r.memory.heap.before)}, ${MB(r.memory.heap.peak)}, ${MB(r.memory.heap.after)}.`,
+    '',
+    `Hub CPU while the bad requests ran: ${r.hub.cpuS.toFixed(1)} s, of which ${r.hub.fullGc.count} full collections paused ${r.hub.fullGc.ms} ms ` +
+      `and ${r.hub.youngGc.count} young ones ${r.hub.youngGc.ms} ms (HEAP_GROWTH_PERCENT ${process.env.HEAP_GROWTH_PERCENT ?? 'default'}).`,
   );
   return lines;
 }

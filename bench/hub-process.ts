@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 
 /**
  * The hub as the benchmark runs it: its own process (so the load generator
@@ -16,7 +17,23 @@ export interface HubStats {
   statements: number;
   subscriptions: number;
   memory: NodeJS.MemoryUsage;
+  /** The hub process's CPU time so far (µs), load-robust where wall-clock times are not. */
+  cpu: NodeJS.CpuUsage;
+  /** Garbage collections so far: full (mark-compact) and young (scavenge), how many and their pauses in ms. */
+  gc: { full: { count: number; ms: number }; young: { count: number; ms: number } };
 }
+
+const gc: HubStats['gc'] = { full: { count: 0, ms: 0 }, young: { count: 0, ms: 0 } };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    const into = kind === constants.NODE_PERFORMANCE_GC_MAJOR ? gc.full : kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.young : null;
+    if (into) {
+      into.count++;
+      into.ms += entry.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const dist = process.env.BENCH_HUB_DIST === '1';
 const from = path.join(__dirname, '..', dist ? 'dist' : 'src');
@@ -56,11 +73,11 @@ async function main() {
       // Two collections: the second sweeps what the first's finalisers released.
       global.gc?.();
       global.gc?.();
-      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage() };
+      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage(), cpu: process.cpuUsage(), gc };
       process.send!(stats);
     } else if (request.cmd === 'memory') {
       // A sample while load runs: no collection, memory as it is.
-      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage() };
+      const stats: HubStats = { statements, subscriptions: server.feed.size, memory: process.memoryUsage(), cpu: process.cpuUsage(), gc };
       process.send!(stats);
     }
   });

@@ -21,6 +21,7 @@ import type { Orm } from './orm';
 import { OperationScope, runInScope } from './operation-scope';
 import { buildHubSchema } from './schema';
 import { serveWebSockets } from './websocket';
+import { paceGarbageCollection } from './heap';
 
 export interface HubServer {
   httpServer: http.Server;
@@ -122,6 +123,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * GET /metrics (Prometheus).
  */
 export async function createServer({ config, orm, verifier, logger, secret }: ServerDeps): Promise<HubServer> {
+  paceGarbageCollection(config.heapGrowthPercent);
   const schema = buildHubSchema();
   let webSocketCount = 0;
   let stopping = false;

@@ -55,6 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 0,
         desc: 'on shutdown, how long /readyz answers 503 before connections drain (let the load balancer notice)',
       }),
+      HEAP_GROWTH_PERCENT: num({
+        default: 100,
+        desc: "how far V8's heap may grow past what the last full collection kept before the next one (V8 --heap-growing-percent); 0: V8's own pacing",
+      }),
       WS_MAX_PAYLOAD_BYTES: num({ default: 1_048_576, desc: 'largest WebSocket frame accepted; a larger one closes the socket' }),
       WS_CONNECTION_INIT_TIMEOUT_MS: num({ default: 3_000, desc: 'a socket that has not authenticated by then is closed' }),
       GRAPHQL_MAX_DOCUMENT_BYTES: num({ default: 65_536, desc: 'longest query text accepted' }),
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: raw.LOG_LEVEL,
     demoData: raw.DEMO_DATA && raw.NODE_ENV === 'development',
     dbPoolMax: raw.DB_POOL_MAX,
+    heapGrowthPercent: raw.HEAP_GROWTH_PERCENT,
     ws: {
       maxSubscriptionsPerConnection: raw.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       maxConnectionsPerProvider: raw.WS_MAX_CONNECTIONS_PER_PROVIDER,
