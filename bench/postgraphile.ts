@@ -78,7 +78,6 @@ export async function startPostGraphile(databaseUrl: string, secret: string, por
         return { pgSettings: { 'jwt.claims.sub': sub ?? '' } };
       },
     },
-    schema: { exportSchemaSDLPath: undefined },
   });
   const serv = pgl.createServ(grafserv);
   const handler = serv.createHandler();
