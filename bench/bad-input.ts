@@ -61,7 +61,9 @@ export interface BadInputResult {
   hubAlive: boolean;
   bystander: { requests: number; failures: number; firstFailures: string[]; p50: number; p99: number; max: number };
   /** The hub process while the bad requests ran: CPU seconds, and its collections (count, pause ms). */
-  hub: { cpuS: number; fullGc: { count: number; ms: number }; youngGc: { count: number; ms: number } };
+  hub?: { cpuS: number; fullGc: { count: number; ms: number }; youngGc: { count: number; ms: number } };
+  /** The hub's HEAP_GROWTH_PERCENT during the run ('default' when unset). */
+  heapGrowthPercent?: string;
   memory: {
     rss: { before: number; peak: number; after: number };
     heap: { before: number; peak: number; after: number };
@@ -278,6 +280,7 @@ export async function badInput(o: BadInputOptions): Promise<BadInputResult> {
       p99: Math.round(percentile(latencies, 99)),
       max: Math.round(latencies.at(-1) ?? NaN),
     },
+    heapGrowthPercent: process.env.HEAP_GROWTH_PERCENT ?? 'default',
     hub: {
       cpuS: (worked.cpu.user + worked.cpu.system - work.cpu.user - work.cpu.system) / 1e6,
       fullGc: { count: worked.gc.full.count - work.gc.full.count, ms: Math.round(worked.gc.full.ms - work.gc.full.ms) },
@@ -328,10 +331,14 @@ export function badInputReport(r: BadInputResult | null): string[] {
     '',
     `Hub memory: RSS ${MB(r.memory.rss.before)} before, ${MB(r.memory.rss.peak)} at the peak, ${MB(r.memory.rss.after)} after (after GC); ` +
       `heap used ${MB(r.memory.heap.before)}, ${MB(r.memory.heap.peak)}, ${MB(r.memory.heap.after)}.`,
-    '',
-    `Hub CPU while the bad requests ran: ${r.hub.cpuS.toFixed(1)} s, of which ${r.hub.fullGc.count} full collections paused ${r.hub.fullGc.ms} ms ` +
-      `and ${r.hub.youngGc.count} young ones ${r.hub.youngGc.ms} ms (HEAP_GROWTH_PERCENT ${process.env.HEAP_GROWTH_PERCENT ?? 'default'}).`,
   );
+  // Results written before the hub's CPU was recorded have none.
+  if (r.hub)
+    lines.push(
+      '',
+      `Hub CPU while the bad requests ran: ${r.hub.cpuS.toFixed(1)} s, of which ${r.hub.fullGc.count} full collections paused ${r.hub.fullGc.ms} ms ` +
+        `and ${r.hub.youngGc.count} young ones ${r.hub.youngGc.ms} ms (HEAP_GROWTH_PERCENT ${r.heapGrowthPercent}).`,
+    );
   return lines;
 }
 

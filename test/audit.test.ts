@@ -129,6 +129,23 @@ describe('the audit trail of reads', () => {
     expect(rows.map((r) => [r.patient_id, r.kind])).toEqual([[patient.id, 'READ']]);
   });
 
+  it('answers none of many reads finishing together before its own READ records are committed, though they share INSERTs', async () => {
+    const { member, patient } = await careSetup();
+    const memberToken = await token(member);
+    const reads = Array.from({ length: 40 }, () => ({ requestId: `audit-group-${crypto.randomUUID()}` }));
+    // Each response is checked the moment it arrives: its rows must already be visible to another connection.
+    const seen = await Promise.all(
+      reads.map(async ({ requestId }) => {
+        await post(hub, 'query AuditTogether($id: ID!) { patient(id: $id) { name } }', { id: patient.id }, memberToken, requestId);
+        const rows = await auditOf(requestId);
+        return { rows: rows.map((r) => [r.patient_id, r.kind, r.operation]), xmin: rows[0]?.xmin };
+      }),
+    );
+    for (const { rows } of seen) expect(rows).toEqual([[patient.id, 'READ', 'query AuditTogether { patient }']]);
+    // Fewer transactions than reads: operations that finished together were written together.
+    expect(new Set(seen.map((s) => s.xmin)).size).toBeLessThan(reads.length);
+  });
+
   it('leaves no READ record when a provider off the care team is refused, since nothing was shown', async () => {
     const { ended, outsider, patient, task } = await careSetup();
     for (const viewer of [ended, outsider]) {

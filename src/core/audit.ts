@@ -17,7 +17,8 @@ export function auditedOperationName(operation: OperationDefinitionNode): string
  * Collects the audit trail of one operation. Writes are recorded inside the
  * mutation's transaction (`recordWrite`); reads are buffered and written in
  * one statement when the response is sent (`flushReads`), so a dashboard of
- * 25 patients costs one INSERT, not 25.
+ * 25 patients costs one INSERT, not 25 — and the reads of operations that
+ * finish together share that INSERT (`AuditGroupCommit`).
  */
 export class AuditLog {
   private readonly readPatients = new Set<string>();
@@ -68,7 +69,7 @@ export class AuditLog {
     ];
     this.readPatients.clear();
     this.deniedPatients.clear();
-    await em.insertMany(AuditRecord, rows);
+    await groupCommit(em).write(rows);
   }
 
   private record(patientId: string | null, kind: AuditKind) {
@@ -83,4 +84,67 @@ export class AuditLog {
       overrideReason: null,
     } as AuditRecord;
   }
+}
+
+/**
+ * Group commit of read audit records: the rows of every operation that
+ * finishes while an INSERT is under way go into the next INSERT together, so
+ * fifty dashboards answering at once cost a few statements and commits, not
+ * fifty. Each operation still waits until the statement holding its rows has
+ * committed: nothing is answered before its audit record is durable. If a
+ * shared statement fails, each operation's rows are tried alone, so one
+ * operation's failure never becomes another's.
+ */
+export class AuditGroupCommit {
+  private queue: { rows: AuditRecord[]; done: (error?: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly em: EntityManager) {}
+
+  write(rows: AuditRecord[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ rows, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          await this.em.fork().insertMany(
+            AuditRecord,
+            batch.flatMap((w) => w.rows),
+          );
+          for (const w of batch) w.done();
+        } catch (error) {
+          if (batch.length === 1) batch[0].done(error);
+          else for (const w of batch) await this.insertAlone(w);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async insertAlone(w: { rows: AuditRecord[]; done: (error?: unknown) => void }): Promise<void> {
+    try {
+      await this.em.fork().insertMany(AuditRecord, w.rows);
+      w.done();
+    } catch (error) {
+      w.done(error);
+    }
+  }
+}
+
+/** One group commit per database (the ORM's root entity manager behind whatever fork a caller holds). */
+const groupCommits = new WeakMap<object, AuditGroupCommit>();
+function groupCommit(em: EntityManager): AuditGroupCommit {
+  const driver = em.getDriver();
+  let commit = groupCommits.get(driver);
+  if (!commit) groupCommits.set(driver, (commit = new AuditGroupCommit(em)));
+  return commit;
 }
