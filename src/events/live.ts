@@ -183,9 +183,19 @@ export async function patientEventStream(
       }
       while (!signal.aborted) {
         const { deliveries, overflow } = await inbox.take(signal);
-        const batch = overflow ? readFromTable(feed, patientId, last) : deliveries;
-        for await (const delivery of batch) {
-          if (!(yield* deliver(delivery))) return;
+        if (overflow) {
+          for await (const delivery of readFromTable(feed, patientId, last)) {
+            if (!(yield* deliver(delivery))) return;
+          }
+          continue;
+        }
+        for (const delivery of deliveries) {
+          // The common case inline (no generator per event, fan-out runs it once per subscriber): the very next event,
+          // the viewer still on the team. Anything else (an old event, a gap, access ended) takes `deliver`.
+          if (delivery.event.sequence === last + 1 && delivery.members.has(viewer)) {
+            last = delivery.event.sequence;
+            yield { event: delivery.event, scope: delivery.scope };
+          } else if (!(yield* deliver(delivery))) return;
         }
       }
     } finally {
