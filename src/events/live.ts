@@ -61,17 +61,26 @@ export class Inbox implements FeedSubscriber {
     this.wake?.();
   }
 
-  /** Waits for news; returns what is buffered and whether some was dropped. */
-  async take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
+  /**
+   * Waits for news; returns what is buffered and whether some was dropped. One promise per wait, settled by
+   * whatever ends it (a push, a resync, the abort), which are the only ways the inbox changes.
+   */
+  take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
     if (!this.watchesAbort) {
       // Once per inbox: a listener per wait would pile up on a long-lived subscription.
       this.watchesAbort = true;
       signal.addEventListener('abort', () => this.wake?.(), { once: true });
     }
-    while (!this.items.length && !this.overflow && !signal.aborted) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-    }
+    if (this.items.length || this.overflow || signal.aborted) return Promise.resolve(this.drain());
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve(this.drain());
+      };
+    });
+  }
+
+  private drain(): { deliveries: Delivery[]; overflow: boolean } {
     const taken = { deliveries: this.items, overflow: this.overflow };
     this.items = [];
     this.overflow = false;
