@@ -56,14 +56,33 @@ export function withSharedPayload(data: unknown): unknown {
   return `${data.slice(0, -MARKED_END.length)},"payload":${shared}}`;
 }
 
-/** Wraps the socket's `send` so that frames built around a SharedPayload carry its text. Text frames, never compressed. */
+type Callback = (err?: Error) => void;
+
+/**
+ * Wraps the socket's `send` so that frames built around a SharedPayload carry
+ * their text (text frames, never compressed). graphql-ws waits for the
+ * write's callback before it takes a subscription's next result; when the
+ * frame went to the kernel at once (nothing left buffered) the callback runs
+ * now rather than a tick later through the stream's bookkeeping, which a
+ * fan-out to thousands of sockets pays per socket. A socket with a backlog
+ * still calls back when it has written the frame out, so a slow client keeps
+ * slowing only its own subscriptions.
+ */
 export function spliceSharedPayloads(socket: WebSocket): void {
-  const send = socket.send.bind(socket) as (data: unknown, options: object, cb?: (err?: Error) => void) => void;
-  type Callback = (err?: Error) => void;
+  const send = socket.send.bind(socket) as (data: unknown, options: object, cb?: Callback) => void;
   socket.send = ((data: unknown, options?: object | Callback, cb?: Callback) => {
+    if (typeof options === 'function') [options, cb] = [undefined, options as Callback];
     const frame = withSharedPayload(data);
-    if (typeof options === 'function') return send(frame, typeof frame === 'string' ? TEXT : {}, options as Callback);
-    return send(frame, options ?? (typeof frame === 'string' ? TEXT : {}), cb);
+    const opts = options ?? (typeof frame === 'string' ? TEXT : {});
+    if (!cb || socket.readyState !== socket.OPEN) return send(frame, opts, cb);
+    let written = false;
+    send(frame, opts, (err) => {
+      if (!written) cb(err);
+    });
+    if (socket.bufferedAmount === 0) {
+      written = true;
+      cb();
+    }
   }) as WebSocket['send'];
 }
 
