@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, execute, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, type Context as WsContext } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,6 +16,7 @@ import { documentLimits, shortMessage } from './limits';
 import { OperationScope, runInScope, stopWhenAborted } from './operation-scope';
 import type { Orm } from './orm';
 import { PersistedOperations, notRegistered } from './persisted-operations';
+import { SharedPayload, spliceSharedPayloads } from './shared-frames';
 import { DocumentCache, subscribeShared } from './subscriptions';
 import { assertTextInputs } from './text-input';
 
@@ -65,6 +66,7 @@ export function serveWebSockets(
   // ws's default maxPayload is 100 MiB, parsed in full before graphql-ws sees it.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.ws.maxPayloadBytes });
   wsServer.on('connection', keepClientProtocolErrorsQuiet);
+  wsServer.on('connection', spliceSharedPayloads);
   const connectionsPerProvider = new Map<string, number>();
   const limits = documentLimits(config, stopWhenAborted(schema));
   const persisted = config.persistedOperations.only ? new PersistedOperations(config.persistedOperations.file!) : undefined;
@@ -138,10 +140,11 @@ export function serveWebSockets(
             }
           })(),
         ),
+      // A result without errors is serialised once for all its subscribers (shared-frames.ts).
       onNext: (_ctx, _id, _payload, args, result) =>
         result.errors
           ? { ...result, errors: result.errors.map((e) => formatWsError(e, (args.contextValue as Context).requestId)) }
-          : undefined,
+          : (SharedPayload.of(result) as unknown as FormattedExecutionResult),
       // Refused handshakes close with graphql-ws's 4403 Forbidden.
       onConnect: (ctx) => {
         ctx.extra.subscriptions = new Set();

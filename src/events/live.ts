@@ -61,17 +61,26 @@ export class Inbox implements FeedSubscriber {
     this.wake?.();
   }
 
-  /** Waits for news; returns what is buffered and whether some was dropped. */
-  async take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
+  /**
+   * Waits for news; returns what is buffered and whether some was dropped. One promise per wait, settled by
+   * whatever ends it (a push, a resync, the abort), which are the only ways the inbox changes.
+   */
+  take(signal: AbortSignal): Promise<{ deliveries: Delivery[]; overflow: boolean }> {
     if (!this.watchesAbort) {
       // Once per inbox: a listener per wait would pile up on a long-lived subscription.
       this.watchesAbort = true;
       signal.addEventListener('abort', () => this.wake?.(), { once: true });
     }
-    while (!this.items.length && !this.overflow && !signal.aborted) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-    }
+    if (this.items.length || this.overflow || signal.aborted) return Promise.resolve(this.drain());
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve(this.drain());
+      };
+    });
+  }
+
+  private drain(): { deliveries: Delivery[]; overflow: boolean } {
     const taken = { deliveries: this.items, overflow: this.overflow };
     this.items = [];
     this.overflow = false;
@@ -183,9 +192,19 @@ export async function patientEventStream(
       }
       while (!signal.aborted) {
         const { deliveries, overflow } = await inbox.take(signal);
-        const batch = overflow ? readFromTable(feed, patientId, last) : deliveries;
-        for await (const delivery of batch) {
-          if (!(yield* deliver(delivery))) return;
+        if (overflow) {
+          for await (const delivery of readFromTable(feed, patientId, last)) {
+            if (!(yield* deliver(delivery))) return;
+          }
+          continue;
+        }
+        for (const delivery of deliveries) {
+          // The common case inline (no generator per event, fan-out runs it once per subscriber): the very next event,
+          // the viewer still on the team. Anything else (an old event, a gap, access ended) takes `deliver`.
+          if (delivery.event.sequence === last + 1 && delivery.members.has(viewer)) {
+            last = delivery.event.sequence;
+            yield { event: delivery.event, scope: delivery.scope };
+          } else if (!(yield* deliver(delivery))) return;
         }
       }
     } finally {
