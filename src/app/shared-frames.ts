@@ -1,4 +1,3 @@
-import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 
 /**
@@ -24,10 +23,10 @@ export class SharedPayload {
     readonly json: string,
   ) {}
 
-  private static readonly byResult = new WeakMap<ExecutionResult, SharedPayload>();
+  private static readonly byResult = new WeakMap<object, SharedPayload>();
 
   /** The payload of `result`, serialised on first use; undefined for a result with errors (graphql-ws's own path formats those). */
-  static of(result: ExecutionResult): SharedPayload | undefined {
+  static of(result: { errors?: unknown }): SharedPayload | undefined {
     if (result.errors) return undefined;
     let shared = SharedPayload.byResult.get(result);
     if (!shared) SharedPayload.byResult.set(result, (shared = new SharedPayload(JSON.stringify(result))));

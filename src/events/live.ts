@@ -106,6 +106,9 @@ export async function* readFromTable(feed: EventFeed, patientId: string, after: 
   }
 }
 
+/** The reason a stream's signal is aborted with. */
+const UNSUBSCRIBED = 'unsubscribed';
+
 /**
  * Wraps a stream so that `return()` (client unsubscribed, socket closed) also
  * wakes a waiting inbox, and leaves the feed (`unsubscribe`) even when the
@@ -118,7 +121,8 @@ export function abortable<T>(run: (signal: AbortSignal) => AsyncGenerator<T>, un
   const generator = run(abort.signal);
   const close = generator.return.bind(generator);
   generator.return = async (value) => {
-    abort.abort();
+    // A reason of our own: without one, every abort builds a DOMException with a stack (10,000 sockets closing: a second of CPU).
+    abort.abort(UNSUBSCRIBED);
     try {
       return await close(value);
     } finally {
